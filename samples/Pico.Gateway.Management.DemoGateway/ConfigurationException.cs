@@ -1,0 +1,4 @@
+namespace Pico.Gateway.Management.DemoGateway;
+
+internal sealed class ConfigurationException(string message, Exception? innerException = null)
+    : Exception(message, innerException);

@@ -1,0 +1,3 @@
+namespace Pico.Gateway.Management.DemoGateway;
+
+internal readonly record struct HttpReply(int StatusCode, string JsonBody);

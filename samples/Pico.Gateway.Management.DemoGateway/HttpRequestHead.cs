@@ -1,0 +1,6 @@
+namespace Pico.Gateway.Management.DemoGateway;
+
+internal readonly record struct HttpRequestHead(string Method, string Target)
+{
+    public string Path => Target.IndexOf('?', StringComparison.Ordinal) is var query and >= 0 ? Target[..query] : Target;
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Pico.Gateway.Management;
+
+/// <summary>Starts the gateway with the host when <see cref="GatewayOptions.AutoStart"/> is set, and stops it (graceful, then kill) when the host stops.</summary>
+internal sealed class GatewayHostedService(IGatewayManager manager, IOptions<GatewayOptions> options, ILoggerFactory? loggerFactory = null) : IHostedService
+{
+    private readonly ILogger _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pico.Gateway.Management.GatewayManager");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.AutoStart)
+        {
+            return;
+        }
+
+        var result = await manager.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (result.Outcome is GatewayStartOutcome.PreconditionFailed or GatewayStartOutcome.Failed)
+        {
+            // A gateway that cannot start must not stop the host: the status and the UI say why.
+            Log.AutoStartSkipped(_logger, result.Message);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var result = await manager.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await result.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace Pico.Gateway.Management;
+
+/// <summary>The library's log messages. Event ids are fixed: changing one breaks users' filters.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, EventName = "GatewayStarted", Level = LogLevel.Information, Message = "Gateway started (pid {ProcessId}) from {ExecutablePath}")]
+    public static partial void GatewayStarted(ILogger logger, int processId, string executablePath);
+
+    [LoggerMessage(EventId = 2, EventName = "GatewayStartFailed", Level = LogLevel.Error, Message = "Gateway could not be started: {Error}")]
+    public static partial void GatewayStartFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3, EventName = "GatewayStartRefused", Level = LogLevel.Warning, Message = "Gateway start refused: {Reason}")]
+    public static partial void GatewayStartRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4, EventName = "GatewayExited", Level = LogLevel.Information, Message = "Gateway (pid {ProcessId}) {Exit}")]
+    public static partial void GatewayExited(ILogger logger, int processId, Pico.Gateway.Management.Processes.GatewayProcessExit exit);
+
+    [LoggerMessage(EventId = 5, EventName = "GatewayExitedUnexpectedly", Level = LogLevel.Warning, Message = "Gateway (pid {ProcessId}) {Exit} without being asked to stop")]
+    public static partial void GatewayExitedUnexpectedly(ILogger logger, int processId, Pico.Gateway.Management.Processes.GatewayProcessExit exit);
+
+    [LoggerMessage(EventId = 6, EventName = "GatewayStopping", Level = LogLevel.Information, Message = "Stopping gateway (pid {ProcessId}): sent SIGTERM to its process group")]
+    public static partial void GatewayStopping(ILogger logger, int processId);
+
+    [LoggerMessage(EventId = 7, EventName = "GatewayKilled", Level = LogLevel.Warning, Message = "Gateway (pid {ProcessId}) did not exit within {Timeout}: killed its process group")]
+    public static partial void GatewayKilled(ILogger logger, int processId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 8, EventName = "GatewayWouldNotExit", Level = LogLevel.Error, Message = "Gateway (pid {ProcessId}) did not exit within {Timeout} of being killed")]
+    public static partial void GatewayWouldNotExit(ILogger logger, int processId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 10, EventName = "StartupTimedOut", Level = LogLevel.Warning, Message = "Gateway (pid {ProcessId}) did not become healthy within {Timeout}")]
+    public static partial void StartupTimedOut(ILogger logger, int processId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 11, EventName = "GatewayUnhealthy", Level = LogLevel.Warning, Message = "Gateway (pid {ProcessId}) is unhealthy: {Description}")]
+    public static partial void GatewayUnhealthy(ILogger logger, int processId, string? description);
+
+    [LoggerMessage(EventId = 12, EventName = "StartConditionFailed", Level = LogLevel.Warning, Message = "Start condition {Condition} threw")]
+    public static partial void StartConditionFailed(ILogger logger, string condition, Exception exception);
+
+    [LoggerMessage(EventId = 13, EventName = "LogSinkFailed", Level = LogLevel.Warning, Message = "Log sink {Sink} threw; the line still reached the other sinks")]
+    public static partial void LogSinkFailed(ILogger logger, string sink, Exception exception);
+
+    [LoggerMessage(EventId = 14, EventName = "ObserverFailed", Level = LogLevel.Warning, Message = "A gateway event subscriber threw and was unsubscribed")]
+    public static partial void ObserverFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 15, EventName = "AutoStartSkipped", Level = LogLevel.Warning, Message = "Gateway auto-start skipped: {Reason}")]
+    public static partial void AutoStartSkipped(ILogger logger, string? reason);
+
+    [LoggerMessage(EventId = 16, EventName = "RestartKeptOldProcess", Level = LogLevel.Error, Message = "Restart failed: the old gateway (pid {ProcessId}) did not exit and is still tracked")]
+    public static partial void RestartKeptOldProcess(ILogger logger, int processId);
+
+    [LoggerMessage(EventId = 17, EventName = "HealthProbeFailed", Level = LogLevel.Debug, Message = "Health probe threw")]
+    public static partial void HealthProbeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 18, EventName = "FingerprintFailed", Level = LogLevel.Warning, Message = "The configuration fingerprint provider threw")]
+    public static partial void FingerprintFailed(ILogger logger, Exception exception);
+}

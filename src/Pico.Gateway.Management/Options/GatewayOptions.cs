@@ -1,0 +1,72 @@
+namespace Pico.Gateway.Management;
+
+/// <summary>How the gateway is started, probed and stopped. Bound from the configuration section <c>Gateway</c>; validated when the host starts.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Gateway";
+
+    /// <summary>Gets or sets the gateway executable: a path, or a bare name looked up on <c>PATH</c>.</summary>
+    /// <value>Required. The default value is <see langword="null"/>.</value>
+    public string? ExecutablePath { get; set; }
+
+    /// <summary>Gets the arguments passed to the executable, one per element (no shell quoting).</summary>
+    /// <value>The default value is empty.</value>
+    public IList<string> Arguments { get; } = [];
+
+    /// <summary>Gets or sets the gateway's working directory.</summary>
+    /// <value>The default value is <see langword="null"/>: the host's current directory.</value>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>Gets the variables added to (or replacing those of) the environment the gateway inherits from the host.</summary>
+    /// <value>The default value is empty.</value>
+    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the URL the default health probe GETs.</summary>
+    /// <value>The default value is <c>http://127.0.0.1:18790/health</c>.</value>
+    public string HealthCheckUrl { get; set; } = "http://127.0.0.1:18790/health";
+
+    /// <summary>Gets or sets how often a running gateway is probed and the start conditions and fingerprint are re-evaluated.</summary>
+    /// <value>The default value is 2 seconds.</value>
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets how often a starting gateway is probed until it answers healthy.</summary>
+    /// <value>The default value is 5 milliseconds, so <see cref="GatewayStatus.Running"/> follows the first healthy answer closely.</value>
+    public TimeSpan StartupProbeInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Gets or sets how long one health probe may take before it counts as unreachable.</summary>
+    /// <value>The default value is 2 seconds.</value>
+    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets how long a spawned gateway has to answer a healthy probe before the status becomes <see cref="GatewayStatus.Error"/>.</summary>
+    /// <value>The default value is 15 seconds.</value>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets how long a gateway has to exit after the graceful termination signal before its process group is killed.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how long to wait for the exit after the kill before giving up on the process.</summary>
+    /// <value>The default value is 3 seconds.</value>
+    public TimeSpan KillTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Gets or sets how many lines the log ring buffer keeps.</summary>
+    /// <value>The default value is 200.</value>
+    public int LogCapacity { get; set; } = 200;
+
+    /// <summary>Gets or sets the length, in characters, past which an output line is cut and marked with <see cref="GatewayLogLine.TruncationMarker"/>.</summary>
+    /// <value>The default value is 65,536.</value>
+    public int MaxLineLength { get; set; } = 64 * 1024;
+
+    /// <summary>Gets or sets how many consecutive unreachable probes demote a running gateway to <see cref="GatewayStatus.Error"/>; 0 never demotes.</summary>
+    /// <value>The default value is 0: a running gateway is not demoted by failed probes, only by an unhealthy answer.</value>
+    public int UnhealthyThreshold { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the hosted service starts the gateway when the host starts.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool AutoStart { get; set; }
+
+    internal List<string> BindingErrors { get; } = [];
+
+    internal string SectionPath { get; set; } = SectionName;
+}

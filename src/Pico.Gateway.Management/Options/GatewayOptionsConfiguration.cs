@@ -1,0 +1,164 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Pico.Gateway.Management;
+
+/// <summary>
+/// Binds <see cref="GatewayOptions"/> from a configuration section by hand: no reflection (AOT-safe), and a value that does not
+/// parse becomes a validation error naming its key, reported together with every other error when the host starts.
+/// </summary>
+internal sealed class GatewayOptionsConfiguration(IConfiguration? configuration, string optionsName, string sectionPath) : IConfigureNamedOptions<GatewayOptions>
+{
+    public void Configure(GatewayOptions options) => Configure(Options.DefaultName, options);
+
+    public void Configure(string? name, GatewayOptions options)
+    {
+        if (!string.Equals(name ?? Options.DefaultName, optionsName, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        options.SectionPath = sectionPath;
+        if (configuration is null)
+        {
+            return;
+        }
+
+        Bind(configuration.GetSection(sectionPath), options);
+    }
+
+    internal static void Bind(IConfigurationSection section, GatewayOptions options)
+    {
+        var errors = options.BindingErrors;
+        foreach (var child in section.GetChildren())
+        {
+            var key = child.Key;
+            var value = child.Value;
+            switch (key.ToUpperInvariant())
+            {
+                case "EXECUTABLEPATH":
+                    options.ExecutablePath = value;
+                    break;
+                case "WORKINGDIRECTORY":
+                    options.WorkingDirectory = string.IsNullOrEmpty(value) ? null : value;
+                    break;
+                case "HEALTHCHECKURL":
+                    options.HealthCheckUrl = value ?? options.HealthCheckUrl;
+                    break;
+                case "ARGUMENTS":
+                    BindArguments(child, options.Arguments);
+                    break;
+                case "ENVIRONMENT":
+                    foreach (var variable in child.GetChildren())
+                    {
+                        options.Environment[variable.Key] = variable.Value ?? string.Empty;
+                    }
+
+                    break;
+                case "HEALTHCHECKINTERVAL":
+                    options.HealthCheckInterval = ParseDuration(child, options.HealthCheckInterval, errors);
+                    break;
+                case "STARTUPPROBEINTERVAL":
+                    options.StartupProbeInterval = ParseDuration(child, options.StartupProbeInterval, errors);
+                    break;
+                case "HEALTHCHECKTIMEOUT":
+                    options.HealthCheckTimeout = ParseDuration(child, options.HealthCheckTimeout, errors);
+                    break;
+                case "STARTUPTIMEOUT":
+                    options.StartupTimeout = ParseDuration(child, options.StartupTimeout, errors);
+                    break;
+                case "STOPTIMEOUT":
+                    options.StopTimeout = ParseDuration(child, options.StopTimeout, errors);
+                    break;
+                case "KILLTIMEOUT":
+                    options.KillTimeout = ParseDuration(child, options.KillTimeout, errors);
+                    break;
+                case "LOGCAPACITY":
+                    options.LogCapacity = ParseInt(child, options.LogCapacity, errors);
+                    break;
+                case "MAXLINELENGTH":
+                    options.MaxLineLength = ParseInt(child, options.MaxLineLength, errors);
+                    break;
+                case "UNHEALTHYTHRESHOLD":
+                    options.UnhealthyThreshold = ParseInt(child, options.UnhealthyThreshold, errors);
+                    break;
+                case "AUTOSTART":
+                    options.AutoStart = ParseBool(child, options.AutoStart, errors);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private static void BindArguments(IConfigurationSection section, IList<string> arguments)
+    {
+        var items = section.GetChildren().ToList();
+        if (items.Count == 0)
+        {
+            if (!string.IsNullOrEmpty(section.Value))
+            {
+                arguments.Clear();
+                arguments.Add(section.Value);
+            }
+
+            return;
+        }
+
+        arguments.Clear();
+        var ordered = items.OrderBy(item => int.TryParse(item.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : int.MaxValue);
+        foreach (var item in ordered)
+        {
+            arguments.Add(item.Value ?? string.Empty);
+        }
+    }
+
+    private static TimeSpan ParseDuration(IConfigurationSection section, TimeSpan current, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(section.Value))
+        {
+            return current;
+        }
+
+        if (TimeSpan.TryParse(section.Value, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{section.Path} is not a duration: '{section.Value}' (use hh:mm:ss, e.g. 00:00:05).");
+        return current;
+    }
+
+    private static int ParseInt(IConfigurationSection section, int current, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(section.Value))
+        {
+            return current;
+        }
+
+        if (int.TryParse(section.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{section.Path} is not a whole number: '{section.Value}'.");
+        return current;
+    }
+
+    private static bool ParseBool(IConfigurationSection section, bool current, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(section.Value))
+        {
+            return current;
+        }
+
+        if (bool.TryParse(section.Value, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{section.Path} is not true or false: '{section.Value}'.");
+        return current;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Pico.Gateway.Management.Processes;
+
+internal interface IGatewayProcessLauncher
+{
+    /// <summary>Spawns the gateway in a process group of its own, with stdout and stderr captured line by line.</summary>
+    /// <exception cref="GatewaySpawnException">The process could not be spawned.</exception>
+    IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output);
+}

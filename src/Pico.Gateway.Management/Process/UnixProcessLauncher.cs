@@ -1,0 +1,208 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Pico.Gateway.Management.Processes;
+
+/// <summary>
+/// Spawns with posix_spawn so the child starts in a process group of its own (the BCL's Process cannot), with stdin on /dev/null,
+/// stdout and stderr on close-on-exec pipes, every signal reset to its default and an empty signal mask.
+/// </summary>
+internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
+{
+    public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output)
+    {
+        var executable = ResolveExecutable(startInfo.ExecutablePath);
+        int* stdoutPipe = stackalloc int[2];
+        int* stderrPipe = stackalloc int[2];
+        CreatePipe(stdoutPipe);
+        try
+        {
+            CreatePipe(stderrPipe);
+        }
+        catch
+        {
+            CloseBoth(stdoutPipe);
+            throw;
+        }
+
+        int pid;
+        try
+        {
+            pid = Spawn(executable, startInfo, stdoutPipe[1], stderrPipe[1]);
+        }
+        catch
+        {
+            CloseBoth(stdoutPipe);
+            CloseBoth(stderrPipe);
+            throw;
+        }
+
+        // The child holds its own copies of the write ends; closing ours lets the readers see end of file when the group is gone.
+        _ = LibC.close(stdoutPipe[1]);
+        _ = LibC.close(stderrPipe[1]);
+        return new UnixGatewayProcess(pid, stdoutPipe[0], stderrPipe[0], startInfo.MaxLineLength, output);
+    }
+
+    private static string ResolveExecutable(string path)
+    {
+        // A path with a separator is relative to the host's directory, not to the child's working directory (posix_spawn resolves it after chdir).
+        return path.Contains('/', StringComparison.Ordinal) ? Path.GetFullPath(path) : path;
+    }
+
+    private static void CreatePipe(int* fds)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            if (LibC.pipe2(fds, LibC.O_CLOEXEC) != 0)
+            {
+                throw new GatewaySpawnException($"could not create a pipe: {Marshal.GetLastPInvokeErrorMessage()}");
+            }
+
+            return;
+        }
+
+        if (LibC.pipe(fds) != 0)
+        {
+            throw new GatewaySpawnException($"could not create a pipe: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+
+        _ = LibC.fcntl(fds[0], LibC.F_SETFD, LibC.FD_CLOEXEC);
+        _ = LibC.fcntl(fds[1], LibC.F_SETFD, LibC.FD_CLOEXEC);
+    }
+
+    private static void CloseBoth(int* fds)
+    {
+        _ = LibC.close(fds[0]);
+        _ = LibC.close(fds[1]);
+    }
+
+    private static int Spawn(string executable, GatewayProcessStartInfo startInfo, int stdoutWrite, int stderrWrite)
+    {
+        var arguments = new List<string>(startInfo.Arguments.Count + 1) { executable };
+        arguments.AddRange(startInfo.Arguments);
+        var environment = BuildEnvironment(startInfo.Environment);
+
+        using var strings = new NativeStrings();
+        var argv = strings.Array(arguments);
+        var envp = strings.Array(environment);
+        var file = strings.Single(executable);
+        var devNull = strings.Single("/dev/null");
+        var workingDirectory = startInfo.WorkingDirectory is null ? null : strings.Single(Path.GetFullPath(startInfo.WorkingDirectory));
+
+        var actions = NativeMemory.AllocZeroed(LibC.OpaqueStructSize);
+        var attributes = NativeMemory.AllocZeroed(LibC.OpaqueStructSize);
+        var signalSet = NativeMemory.AllocZeroed(LibC.OpaqueStructSize);
+        try
+        {
+            Check(LibC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+            Check(LibC.posix_spawnattr_init(attributes), "posix_spawnattr_init");
+            try
+            {
+                Check(LibC.posix_spawn_file_actions_addopen(actions, 0, devNull, LibC.O_RDONLY, 0), "addopen");
+                Check(LibC.posix_spawn_file_actions_adddup2(actions, stdoutWrite, 1), "adddup2");
+                Check(LibC.posix_spawn_file_actions_adddup2(actions, stderrWrite, 2), "adddup2");
+                if (workingDirectory is not null)
+                {
+                    Check(LibC.posix_spawn_file_actions_addchdir_np(actions, workingDirectory), "addchdir");
+                }
+
+                // The .NET runtime ignores SIGPIPE and may block signals; a gateway must start with the defaults a shell would give it.
+                Check(LibC.sigfillset(signalSet), "sigfillset");
+                Check(LibC.posix_spawnattr_setsigdefault(attributes, signalSet), "setsigdefault");
+                Check(LibC.sigemptyset(signalSet), "sigemptyset");
+                Check(LibC.posix_spawnattr_setsigmask(attributes, signalSet), "setsigmask");
+                Check(LibC.posix_spawnattr_setpgroup(attributes, 0), "setpgroup");
+                Check(
+                    LibC.posix_spawnattr_setflags(attributes, (short)(LibC.POSIX_SPAWN_SETPGROUP | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK)),
+                    "setflags");
+
+                int pid;
+                var error = LibC.posix_spawnp(&pid, file, actions, attributes, argv, envp);
+                if (error != 0)
+                {
+                    throw new GatewaySpawnException($"could not start '{startInfo.ExecutablePath}': {Marshal.GetPInvokeErrorMessage(error)}");
+                }
+
+                return pid;
+            }
+            finally
+            {
+                _ = LibC.posix_spawnattr_destroy(attributes);
+                _ = LibC.posix_spawn_file_actions_destroy(actions);
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(actions);
+            NativeMemory.Free(attributes);
+            NativeMemory.Free(signalSet);
+        }
+    }
+
+    private static List<string> BuildEnvironment(IReadOnlyDictionary<string, string> overrides)
+    {
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            merged[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+        }
+
+        foreach (var (key, value) in overrides)
+        {
+            merged[key] = value;
+        }
+
+        var result = new List<string>(merged.Count);
+        foreach (var (key, value) in merged)
+        {
+            result.Add(key + "=" + value);
+        }
+
+        return result;
+    }
+
+    private static void Check(int error, string call)
+    {
+        if (error != 0)
+        {
+            throw new GatewaySpawnException($"{call} failed: {Marshal.GetPInvokeErrorMessage(error)}");
+        }
+    }
+
+    /// <summary>Owns the NUL-terminated UTF-8 copies handed to posix_spawn.</summary>
+    private sealed class NativeStrings : IDisposable
+    {
+        private readonly List<nint> _allocations = [];
+
+        public byte* Single(string value)
+        {
+            var length = Encoding.UTF8.GetByteCount(value);
+            var buffer = (byte*)NativeMemory.Alloc((nuint)length + 1);
+            _allocations.Add((nint)buffer);
+            Encoding.UTF8.GetBytes(value, new Span<byte>(buffer, length));
+            buffer[length] = 0;
+            return buffer;
+        }
+
+        public byte** Array(List<string> values)
+        {
+            var array = (byte**)NativeMemory.Alloc((nuint)(values.Count + 1), (nuint)sizeof(byte*));
+            _allocations.Add((nint)array);
+            for (var i = 0; i < values.Count; i++)
+            {
+                array[i] = Single(values[i]);
+            }
+
+            array[values.Count] = null;
+            return array;
+        }
+
+        public void Dispose()
+        {
+            foreach (var allocation in _allocations)
+            {
+                NativeMemory.Free((void*)allocation);
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace Pico.Gateway.Management;
+
+/// <summary>
+/// Supervises one long-running child process, the gateway: start, graceful stop, restart, health-driven status,
+/// captured output and a live stream of state changes.
+/// </summary>
+/// <remarks>
+/// Start, stop and restart are serialized: there are never two live gateways. Expected outcomes (already running,
+/// precondition failed, not running) are result values; exceptions are for cancellation and disposal.
+/// </remarks>
+public interface IGatewayManager : IAsyncDisposable
+{
+    /// <summary>Gets the latest state snapshot. A cheap in-memory read: it never probes the gateway or touches the network.</summary>
+    GatewayEvent Current { get; }
+
+    /// <summary>
+    /// Gets the state changes. Each subscriber first receives the current snapshot, then every change once, in order,
+    /// on its own queue, so a slow or throwing subscriber never delays the manager or the other subscribers.
+    /// Completes when the manager is disposed.
+    /// </summary>
+    IObservable<GatewayEvent> Events { get; }
+
+    /// <summary>Gets the ring buffer of the gateway's recent stdout and stderr lines.</summary>
+    GatewayLogBuffer Logs { get; }
+
+    /// <summary>Checks the start conditions and spawns the gateway unless one is already alive.</summary>
+    /// <param name="cancellationToken">Cancels waiting for another start, stop or restart to finish.</param>
+    /// <returns>Started with the new pid, already running, precondition failed, or failed (the status is then <see cref="GatewayStatus.Error"/>).</returns>
+    Task<GatewayStartResult> StartAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Sends the gateway's process group a graceful termination and answers at once; the kill after <see cref="GatewayOptions.StopTimeout"/> follows in the background.</summary>
+    /// <param name="cancellationToken">Cancels waiting for another start, stop or restart to finish.</param>
+    /// <returns>Stopping with the pid and a task that completes on exit, or not running.</returns>
+    Task<GatewayStopResult> StopAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Checks the start conditions (not ready: nothing is touched), stops the live gateway (graceful, then kill) and spawns a new one.
+    /// If the old process will not exit it is kept and the status returns to <see cref="GatewayStatus.Running"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels waiting for another start, stop or restart to finish.</param>
+    /// <returns>Started with the new pid, precondition failed, or failed.</returns>
+    Task<GatewayStartResult> RestartAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,3 @@
+namespace Pico.Gateway.Management.Tests.Child;
+
+internal readonly record struct HttpReply(int StatusCode, string JsonBody);

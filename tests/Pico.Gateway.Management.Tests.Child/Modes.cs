@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Pico.Gateway.Management.Tests.Child;
+
+internal static class Modes
+{
+    private const int ListenFailedExitCode = 1;
+    private const int GrandchildFailedExitCode = 70;
+
+    private static readonly TimeSpan GrandchildReadyTimeout = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> HealthyAsync(CommandLine commandLine)
+    {
+        var settings = HealthSettings.Read(commandLine, commandLine.GetRequiredInt32("port"));
+        commandLine.EnsureAllOptionsUsed();
+        using var shutdown = ShutdownSignal.ExitOnTerm();
+        return await ServeHealthAsync(settings, shutdown);
+    }
+
+    public static async Task<int> IgnoreTermAsync(CommandLine commandLine)
+    {
+        var settings = HealthSettings.Read(commandLine, commandLine.GetRequiredInt32("port"));
+        commandLine.EnsureAllOptionsUsed();
+        using var shutdown = ShutdownSignal.IgnoreTerm();
+        return await ServeHealthAsync(settings, shutdown);
+    }
+
+    public static async Task<int> GrandchildAsync(CommandLine commandLine)
+    {
+        var settings = HealthSettings.Read(commandLine, commandLine.GetRequiredInt32("port"));
+        commandLine.EnsureAllOptionsUsed();
+        using var shutdown = ShutdownSignal.ExitOnTerm();
+
+        // Without this handshake a test could signal the process group before the grandchild ignores SIGTERM,
+        // and the grandchild's death would prove nothing about the supervisor's SIGKILL.
+        var readyFile = Path.Combine(Path.GetTempPath(), $"pico-grandchild-{Environment.ProcessId}-{Guid.NewGuid():N}.ready");
+        using (var grandchild = SelfProcess.Start("sleep", "--ready-file", readyFile))
+        {
+            Console.Out.WriteLine($"GRANDCHILD {grandchild.Id}");
+            var waitStarted = Stopwatch.GetTimestamp();
+            while (!File.Exists(readyFile))
+            {
+                if (grandchild.HasExited)
+                {
+                    await Console.Error.WriteLineAsync($"grandchild exited early with code {grandchild.ExitCode}");
+                    return GrandchildFailedExitCode;
+                }
+
+                if (Stopwatch.GetElapsedTime(waitStarted) > GrandchildReadyTimeout || shutdown.Requested.IsCompleted)
+                {
+                    await Console.Error.WriteLineAsync("grandchild did not become ready");
+                    return GrandchildFailedExitCode;
+                }
+
+                await Task.Delay(10);
+            }
+        }
+
+        File.Delete(readyFile);
+        return await ServeHealthAsync(settings, shutdown);
+    }
+
+    public static async Task<int> SleepAsync(CommandLine commandLine)
+    {
+        var readyFile = commandLine.GetString("ready-file");
+        commandLine.EnsureAllOptionsUsed();
+        using var shutdown = ShutdownSignal.IgnoreTerm();
+        Console.Out.WriteLine($"SLEEPING {Environment.ProcessId}");
+        if (readyFile is not null)
+        {
+            await File.WriteAllTextAsync(readyFile, string.Empty);
+        }
+
+        await shutdown.Requested;
+        return 0;
+    }
+
+    public static async Task<int> LongLineAsync(CommandLine commandLine)
+    {
+        var bytes = commandLine.GetInt32("bytes", 5_000_000);
+        var then = commandLine.GetInt32("then", 3);
+        var port = commandLine.GetInt32("port");
+        var settings = port is { } listenPort ? HealthSettings.Read(commandLine, listenPort) : null;
+        commandLine.EnsureAllOptionsUsed();
+        using var shutdown = ShutdownSignal.ExitOnTerm();
+
+        WriteLongLine(bytes, then);
+        return settings is null ? 0 : await ServeHealthAsync(settings, shutdown);
+    }
+
+    public static int Flood(CommandLine commandLine)
+    {
+        var lines = commandLine.GetInt32("lines", 1_000_000);
+        var stderrLines = commandLine.GetInt32("stderr-lines", 0);
+        commandLine.EnsureAllOptionsUsed();
+        WriteNumberedLines(Console.OpenStandardOutput(), "line "u8, lines);
+        WriteNumberedLines(Console.OpenStandardError(), "stderr line "u8, stderrLines);
+        return 0;
+    }
+
+    public static int Exit(CommandLine commandLine)
+    {
+        var code = commandLine.GetInt32("code", 3);
+        commandLine.EnsureAllOptionsUsed();
+        Console.Out.WriteLine($"EXITING {code}");
+        return code;
+    }
+
+    public static async Task<int> NeverHealthyAsync(CommandLine commandLine)
+    {
+        commandLine.EnsureAllOptionsUsed();
+        using var shutdown = ShutdownSignal.ExitOnTerm();
+        Console.Out.WriteLine("WAITING");
+        await shutdown.Requested;
+        return 0;
+    }
+
+    public static int InvalidUtf8(CommandLine commandLine)
+    {
+        commandLine.EnsureAllOptionsUsed();
+        var stdout = Console.OpenStandardOutput();
+        stdout.Write([0x66, 0x6F, 0xFF, 0xFE, 0x6F, 0x0A]);
+        stdout.Write("after\n"u8);
+        stdout.Flush();
+        return 0;
+    }
+
+    private static async Task<int> ServeHealthAsync(HealthSettings settings, ShutdownSignal shutdown)
+    {
+        if (settings.DelayMs > 0)
+        {
+            await Task.WhenAny(Task.Delay(settings.DelayMs), shutdown.Requested);
+        }
+
+        if (shutdown.Requested.IsCompleted)
+        {
+            return 0;
+        }
+
+        TinyHttpServer server;
+        try
+        {
+            server = TinyHttpServer.Start(IPAddress.Loopback, settings.Port, new HealthResponder(settings).Respond);
+        }
+        catch (SocketException exception)
+        {
+            await Console.Error.WriteLineAsync($"cannot listen on 127.0.0.1:{settings.Port}: {exception.Message}");
+            return ListenFailedExitCode;
+        }
+
+        await using (server)
+        {
+            Console.Out.WriteLine($"READY {server.Port}");
+            await shutdown.Requested;
+        }
+
+        return 0;
+    }
+
+    private static void WriteLongLine(int bytes, int then)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        Span<byte> chunk = stackalloc byte[16 * 1024];
+        chunk.Fill((byte)'x');
+        for (var remaining = bytes; remaining > 0; remaining -= chunk.Length)
+        {
+            stdout.Write(chunk[..Math.Min(remaining, chunk.Length)]);
+        }
+
+        stdout.Write("\n"u8);
+        for (var i = 1; i <= then; i++)
+        {
+            stdout.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"line {i}\n")));
+        }
+
+        stdout.Flush();
+    }
+
+    private static void WriteNumberedLines(Stream destination, ReadOnlySpan<byte> prefix, int count)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        using var buffered = new BufferedStream(destination, 1024 * 1024);
+        Span<byte> line = stackalloc byte[prefix.Length + 12];
+        prefix.CopyTo(line);
+        var digits = line[prefix.Length..];
+        for (var i = 1; i <= count; i++)
+        {
+            i.TryFormat(digits, out var written, provider: CultureInfo.InvariantCulture);
+            digits[written] = (byte)'\n';
+            buffered.Write(line[..(prefix.Length + written + 1)]);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace Pico.Gateway.Management.Tests.Child;
+
+internal static class Program
+{
+    private const int UsageExitCode = 64;
+
+    private const string Usage = """
+        usage: Pico.Gateway.Management.Tests.Child <mode> [options]
+          healthy --port N [--delay-ms D] [--status CODE] [--body JSON] [--health-file PATH]
+          ignore-term --port N [healthy options]
+          grandchild --port N [healthy options]
+          sleep
+          long-line [--bytes N] [--then K] [--port N [healthy options]]
+          flood [--lines N] [--stderr-lines M]
+          exit [--code C]
+          never-healthy
+          invalid-utf8
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            var commandLine = CommandLine.Parse(args);
+            return commandLine.Mode switch
+            {
+                "healthy" => await Modes.HealthyAsync(commandLine),
+                "ignore-term" => await Modes.IgnoreTermAsync(commandLine),
+                "grandchild" => await Modes.GrandchildAsync(commandLine),
+                "sleep" => await Modes.SleepAsync(commandLine),
+                "long-line" => await Modes.LongLineAsync(commandLine),
+                "flood" => Modes.Flood(commandLine),
+                "exit" => Modes.Exit(commandLine),
+                "never-healthy" => await Modes.NeverHealthyAsync(commandLine),
+                "invalid-utf8" => Modes.InvalidUtf8(commandLine),
+                _ => throw new UsageException($"unknown mode '{commandLine.Mode}'"),
+            };
+        }
+        catch (UsageException exception)
+        {
+            await Console.Error.WriteLineAsync($"error: {exception.Message}\n{Usage}");
+            return UsageExitCode;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace Pico.Gateway.Management.Tests.Child;
+
+internal sealed class UsageException(string message) : Exception(message);

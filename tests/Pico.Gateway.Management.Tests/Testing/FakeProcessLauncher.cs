@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using Pico.Gateway.Management.Processes;
+
+namespace Pico.Gateway.Management.Tests.Testing;
+
+internal sealed class FakeProcessLauncher : IGatewayProcessLauncher
+{
+    private readonly ConcurrentQueue<FakeProcess> _started = new();
+    private int _nextPid = 1000;
+
+    public string? SpawnError { get; set; }
+
+    public bool NextIgnoresTerminate { get; set; }
+
+    public IReadOnlyList<FakeProcess> Started => [.. _started];
+
+    public FakeProcess Last => _started.Last();
+
+    public int LiveCount => _started.Count(process => !process.HasExited);
+
+    public int MaxConcurrentLive { get; private set; }
+
+    public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output)
+    {
+        if (SpawnError is not null)
+        {
+            throw new GatewaySpawnException(SpawnError);
+        }
+
+        var process = new FakeProcess(Interlocked.Increment(ref _nextPid), startInfo, output) { IgnoresTerminate = NextIgnoresTerminate };
+        _started.Enqueue(process);
+        MaxConcurrentLive = Math.Max(MaxConcurrentLive, LiveCount);
+        return process;
+    }
+}
+
+internal sealed class FakeProcess(int id, GatewayProcessStartInfo startInfo, IGatewayOutputHandler output) : IGatewayProcess
+{
+    private readonly TaskCompletionSource<GatewayProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _terminateSignals;
+    private int _killSignals;
+
+    public int Id { get; } = id;
+
+    public GatewayProcessStartInfo StartInfo { get; } = startInfo;
+
+    public bool IgnoresTerminate { get; set; }
+
+    public bool IgnoresKill { get; set; }
+
+    public int TerminateSignals => Volatile.Read(ref _terminateSignals);
+
+    public int KillSignals => Volatile.Read(ref _killSignals);
+
+    public bool HasExited => _exited.Task.IsCompleted;
+
+    public Task<GatewayProcessExit> Exited => _exited.Task;
+
+    public Task OutputCompleted => Task.CompletedTask;
+
+    public void SignalTerminate()
+    {
+        Interlocked.Increment(ref _terminateSignals);
+        if (!IgnoresTerminate)
+        {
+            Exit(new GatewayProcessExit(null, 15));
+        }
+    }
+
+    public void Kill()
+    {
+        Interlocked.Increment(ref _killSignals);
+        if (!IgnoresKill)
+        {
+            Exit(new GatewayProcessExit(null, 9));
+        }
+    }
+
+    public void Exit(GatewayProcessExit exit) => _exited.TrySetResult(exit);
+
+    public void ExitWithCode(int code) => Exit(new GatewayProcessExit(code, null));
+
+    public void WriteLine(GatewayLogStream stream, string text) => output.OnLine(stream, text);
+
+    public void Dispose()
+    {
+    }
+}

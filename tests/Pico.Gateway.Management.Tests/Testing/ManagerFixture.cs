@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+using Pico.Gateway.Management.Supervision;
+
+namespace Pico.Gateway.Management.Tests.Testing;
+
+/// <summary>A manager wired to a fake process layer, a fake probe and a fake clock.</summary>
+internal sealed class ManagerFixture : IAsyncDisposable
+{
+    public ManagerFixture(Action<GatewayOptions>? configure = null, IEnumerable<ILogSink>? sinks = null)
+    {
+        Options = new GatewayOptions { ExecutablePath = "/opt/gateway/picoclaw" };
+        Options.Arguments.Add("gateway");
+        configure?.Invoke(Options);
+        Logs = new GatewayLogBuffer(Options.LogCapacity);
+        Manager = new GatewayManager(
+            Microsoft.Extensions.Options.Options.Create(Options),
+            Logs,
+            sinks ?? [],
+            Probe,
+            [Condition],
+            Fingerprint,
+            Launcher,
+            Time);
+        Recorder = new EventRecorder(Manager, Time.Pulse);
+        Probe.Called = Time.Pulse;
+    }
+
+    public GatewayOptions Options { get; }
+
+    public TrackingTimeProvider Time { get; } = new();
+
+    public FakeProcessLauncher Launcher { get; } = new();
+
+    public FakeHealthProbe Probe { get; } = new();
+
+    public FakeStartCondition Condition { get; } = new();
+
+    public FakeFingerprint Fingerprint { get; } = new();
+
+    public GatewayLogBuffer Logs { get; }
+
+    public GatewayManager Manager { get; }
+
+    public EventRecorder Recorder { get; }
+
+    /// <summary>Starts a gateway that answers healthy at once and waits for it to be running.</summary>
+    public async Task<FakeProcess> StartRunningAsync()
+    {
+        Probe.Answer = HealthProbeResult.Healthy();
+        var result = await Manager.StartAsync();
+        Assert.Equal(GatewayStartOutcome.Started, result.Outcome);
+        await Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == result.ProcessId);
+        return Launcher.Last;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Manager.DisposeAsync();
+        Recorder.Dispose();
+    }
+}

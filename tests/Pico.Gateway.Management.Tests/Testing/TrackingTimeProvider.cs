@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Pico.Gateway.Management.Tests.Testing;
+
+/// <summary>
+/// A FakeTimeProvider that knows which timers are armed, so a test can advance time exactly when the code under test is
+/// waiting on it, instead of racing the code to its next Task.Delay.
+/// </summary>
+internal sealed class TrackingTimeProvider : FakeTimeProvider
+{
+    private readonly Lock _gate = new();
+    private readonly List<TrackedTimer> _timers = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TrackingTimeProvider()
+        : base(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new TrackedTimer(this);
+        timer.Inner = base.CreateTimer(callback, state, dueTime, period);
+        timer.Arm(dueTime);
+        return timer;
+    }
+
+    /// <summary>Waits until a timer is armed to fire within <paramref name="step"/> from now, then advances by <paramref name="step"/>.</summary>
+    public Task AdvanceWhenArmedAsync(TimeSpan step) => AdvanceWhenArmedAsync(step, static () => false);
+
+    /// <summary>
+    /// Advances in steps, each once something is waiting on the clock, until <paramref name="done"/> holds. Anything that can make it
+    /// hold must call <see cref="Pulse"/> (the fixture wires the event recorder and the probe), so a condition that becomes true
+    /// while no timer is armed is still noticed.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<bool> done, TimeSpan step, int maxSteps = 10_000)
+    {
+        for (var i = 0; i < maxSteps && !done(); i++)
+        {
+            await AdvanceWhenArmedAsync(step, done);
+        }
+
+        Assert.True(done(), $"condition not met after {maxSteps} steps of {step}");
+    }
+
+    /// <summary>Wakes waiters so they re-check their conditions.</summary>
+    public void Pulse()
+    {
+        lock (_gate)
+        {
+            Signal_NeedsLock();
+        }
+    }
+
+    private async Task AdvanceWhenArmedAsync(TimeSpan step, Func<bool> done)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                var limit = GetUtcNow() + step;
+                if (_timers.Any(timer => timer.DueAt is { } due && due <= limit))
+                {
+                    break;
+                }
+
+                changed = _changed.Task;
+            }
+
+            if (done())
+            {
+                return;
+            }
+
+            try
+            {
+                await changed.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"nothing armed a timer within {step} of {GetUtcNow():O} for 10 s");
+            }
+        }
+
+        Advance(step);
+    }
+
+    private void Signal_NeedsLock()
+    {
+        var previous = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        previous.TrySetResult();
+    }
+
+    private sealed class TrackedTimer(TrackingTimeProvider owner) : ITimer
+    {
+        public ITimer Inner { get; set; } = null!;
+
+        public DateTimeOffset? DueAt { get; private set; }
+
+        public void Arm(TimeSpan dueTime)
+        {
+            lock (owner._gate)
+            {
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner.GetUtcNow() + dueTime;
+                if (!owner._timers.Contains(this))
+                {
+                    owner._timers.Add(this);
+                }
+
+                owner.Signal_NeedsLock();
+            }
+        }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            Arm(dueTime);
+            return Inner.Change(dueTime, period);
+        }
+
+        public void Dispose()
+        {
+            lock (owner._gate)
+            {
+                owner._timers.Remove(this);
+                owner.Signal_NeedsLock();
+            }
+
+            Inner.Dispose();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
