@@ -38,29 +38,32 @@ internal static class Modes
         // Without this handshake a test could signal the process group before the grandchild ignores SIGTERM,
         // and the grandchild's death would prove nothing about the supervisor's SIGKILL.
         var readyFile = Path.Combine(Path.GetTempPath(), $"pico-grandchild-{Environment.ProcessId}-{Guid.NewGuid():N}.ready");
-        using (var grandchild = SelfProcess.Start("sleep", "--ready-file", readyFile))
+        try
         {
+            using var grandchild = SelfProcess.Start("sleep", "--ready-file", readyFile);
             Console.Out.WriteLine($"GRANDCHILD {grandchild.Id}");
             var waitStarted = Stopwatch.GetTimestamp();
             while (!File.Exists(readyFile))
             {
-                if (grandchild.HasExited)
+                if (shutdown.Requested.IsCompleted)
                 {
-                    await Console.Error.WriteLineAsync($"grandchild exited early with code {grandchild.ExitCode}");
-                    return GrandchildFailedExitCode;
+                    return 0;
                 }
 
-                if (Stopwatch.GetElapsedTime(waitStarted) > GrandchildReadyTimeout || shutdown.Requested.IsCompleted)
+                if (grandchild.HasExited || Stopwatch.GetElapsedTime(waitStarted) > GrandchildReadyTimeout)
                 {
-                    await Console.Error.WriteLineAsync("grandchild did not become ready");
+                    await Console.Error.WriteLineAsync("the grandchild did not start sleeping");
                     return GrandchildFailedExitCode;
                 }
 
                 await Task.Delay(10);
             }
         }
+        finally
+        {
+            File.Delete(readyFile);
+        }
 
-        File.Delete(readyFile);
         return await ServeHealthAsync(settings, shutdown);
     }
 
@@ -122,7 +125,7 @@ internal static class Modes
     public static int InvalidUtf8(CommandLine commandLine)
     {
         commandLine.EnsureAllOptionsUsed();
-        var stdout = Console.OpenStandardOutput();
+        using var stdout = Console.OpenStandardOutput();
         stdout.Write([0x66, 0x6F, 0xFF, 0xFE, 0x6F, 0x0A]);
         stdout.Write("after\n"u8);
         stdout.Flush();
