@@ -198,7 +198,7 @@ public sealed class GatewayManagerStateMachineTests
         Assert.Equal(GatewayStopOutcome.Stopping, result.Outcome);
         Assert.False(result.Exited.IsCompleted);
         Assert.Equal(GatewayStatus.Stopping, fixture.Manager.Current.Status);
-        await fixture.Time.AdvanceWhenArmedAsync(TimeSpan.FromSeconds(5));
+        await fixture.Time.AdvanceToTimerAsync(TimeSpan.FromSeconds(5));
         await result.Exited;
         Assert.Equal(1, process.KillSignals);
         var stopped = await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
@@ -214,8 +214,8 @@ public sealed class GatewayManagerStateMachineTests
         process.IgnoresKill = true;
 
         var result = await fixture.Manager.StopAsync();
-        await fixture.Time.AdvanceWhenArmedAsync(fixture.Options.StopTimeout);
-        await fixture.Time.AdvanceWhenArmedAsync(fixture.Options.KillTimeout);
+        await fixture.Time.AdvanceToTimerAsync(fixture.Options.StopTimeout);
+        await fixture.Time.AdvanceToTimerAsync(fixture.Options.KillTimeout);
         await result.Exited;
 
         var error = await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Error);
@@ -344,8 +344,8 @@ public sealed class GatewayManagerStateMachineTests
 
         var restart = fixture.Manager.RestartAsync();
         await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Restarting);
-        await fixture.Time.AdvanceWhenArmedAsync(fixture.Options.StopTimeout);
-        await fixture.Time.AdvanceWhenArmedAsync(fixture.Options.KillTimeout);
+        await fixture.Time.AdvanceToTimerAsync(fixture.Options.StopTimeout);
+        await fixture.Time.AdvanceToTimerAsync(fixture.Options.KillTimeout);
         var result = await restart;
 
         Assert.Equal(GatewayStartOutcome.Failed, result.Outcome);

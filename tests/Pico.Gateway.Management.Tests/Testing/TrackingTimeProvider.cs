@@ -43,6 +43,40 @@ internal sealed class TrackingTimeProvider : FakeTimeProvider
         Assert.True(done(), $"condition not met after {maxSteps} steps of {step}");
     }
 
+    /// <summary>
+    /// Waits until a timer is armed to fire exactly <paramref name="dueIn"/> from now (a specific timeout the code under test is about
+    /// to wait out, not any timer), then advances to it.
+    /// </summary>
+    public async Task AdvanceToTimerAsync(TimeSpan dueIn)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                var due = GetUtcNow() + dueIn;
+                if (_timers.Any(timer => timer.DueAt == due))
+                {
+                    break;
+                }
+
+                changed = _changed.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"no timer was armed {dueIn} after {GetUtcNow():O} within 10 s");
+            }
+        }
+
+        Advance(dueIn);
+    }
+
     /// <summary>Wakes waiters so they re-check their conditions.</summary>
     public void Pulse()
     {
