@@ -55,4 +55,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 18, EventName = "FingerprintFailed", Level = LogLevel.Warning, Message = "The configuration fingerprint provider threw")]
     public static partial void FingerprintFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 19, EventName = "CrashRestartScheduled", Level = LogLevel.Warning, Message = "Gateway crash restart {Attempt} scheduled in {Delay}")]
+    public static partial void CrashRestartScheduled(ILogger logger, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 20, EventName = "CrashRestarting", Level = LogLevel.Information, Message = "Gateway crash restart {Attempt}: spawning")]
+    public static partial void CrashRestarting(ILogger logger, int attempt);
+
+    [LoggerMessage(EventId = 21, EventName = "CrashLoop", Level = LogLevel.Error, Message = "Gateway is crash looping ({Detail}); no more automatic restarts until it is started again")]
+    public static partial void CrashLoop(ILogger logger, string detail);
+
+    [LoggerMessage(EventId = 22, EventName = "GatewayAdopted", Level = LogLevel.Information, Message = "Re-attached to the running gateway (pid {ProcessId}) recorded in {PidFile}")]
+    public static partial void GatewayAdopted(ILogger logger, int processId, string pidFile);
+
+    [LoggerMessage(EventId = 23, EventName = "StalePidFileRemoved", Level = LogLevel.Information, Message = "Removed the stale pid file {PidFile}: the process it names is gone")]
+    public static partial void StalePidFileRemoved(ILogger logger, string pidFile);
+
+    [LoggerMessage(EventId = 24, EventName = "PidFileFailed", Level = LogLevel.Warning, Message = "Could not use the pid file {PidFile}")]
+    public static partial void PidFileFailed(ILogger logger, string pidFile, Exception exception);
 }

@@ -62,6 +62,41 @@ public sealed class GatewayOptions
     /// <value>The default value is 0: a running gateway is not demoted by failed probes, only by an unhealthy answer.</value>
     public int UnhealthyThreshold { get; set; }
 
+    /// <summary>Gets or sets what happens when the gateway exits without being asked to.</summary>
+    /// <value>
+    /// The default value is <see cref="GatewayRestartPolicy.OnFailure"/>: a crashed gateway comes back by itself (with backoff and a
+    /// crash-loop limit), while one that exits cleanly stays down. <see cref="GatewayRestartPolicy.Never"/> reproduces the seed,
+    /// whose UI shows a crashed gateway as stopped.
+    /// </value>
+    public GatewayRestartPolicy RestartPolicy { get; set; } = GatewayRestartPolicy.OnFailure;
+
+    /// <summary>Gets or sets the delay before the first crash restart; each further attempt doubles it, up to <see cref="RestartBackoffMax"/>.</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan RestartBackoffBase { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the longest delay between crash restarts.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan RestartBackoffMax { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long the gateway must stay running for the backoff to start again from <see cref="RestartBackoffBase"/>.</summary>
+    /// <value>The default value is 60 seconds.</value>
+    public TimeSpan RestartResetAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets or sets how many unrequested exits within <see cref="CrashLoopWindow"/> stop the crash restarts with <see cref="GatewayStatus.Error"/>.</summary>
+    /// <value>The default value is 5.</value>
+    public int CrashLoopMaxExits { get; set; } = 5;
+
+    /// <summary>Gets or sets the window in which <see cref="CrashLoopMaxExits"/> exits count as a crash loop.</summary>
+    /// <value>The default value is 60 seconds.</value>
+    public TimeSpan CrashLoopWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Gets or sets the file in which the manager records the gateway it spawns (pid, process start time, health URL), so that a host
+    /// restarted after a crash re-attaches to the still-running gateway instead of spawning a second one.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no pid file, no re-attach.</value>
+    public string? PidFilePath { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the hosted service starts the gateway when the host starts.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool AutoStart { get; set; }

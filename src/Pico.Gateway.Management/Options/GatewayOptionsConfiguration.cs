@@ -83,6 +83,27 @@ internal sealed class GatewayOptionsConfiguration(IConfiguration? configuration,
                 case "UNHEALTHYTHRESHOLD":
                     options.UnhealthyThreshold = ParseInt(child, options.UnhealthyThreshold, errors);
                     break;
+                case "RESTARTPOLICY":
+                    options.RestartPolicy = ParseEnum(child, options.RestartPolicy, errors);
+                    break;
+                case "RESTARTBACKOFFBASE":
+                    options.RestartBackoffBase = ParseDuration(child, options.RestartBackoffBase, errors);
+                    break;
+                case "RESTARTBACKOFFMAX":
+                    options.RestartBackoffMax = ParseDuration(child, options.RestartBackoffMax, errors);
+                    break;
+                case "RESTARTRESETAFTER":
+                    options.RestartResetAfter = ParseDuration(child, options.RestartResetAfter, errors);
+                    break;
+                case "CRASHLOOPMAXEXITS":
+                    options.CrashLoopMaxExits = ParseInt(child, options.CrashLoopMaxExits, errors);
+                    break;
+                case "CRASHLOOPWINDOW":
+                    options.CrashLoopWindow = ParseDuration(child, options.CrashLoopWindow, errors);
+                    break;
+                case "PIDFILEPATH":
+                    options.PidFilePath = string.IsNullOrEmpty(value) ? null : value;
+                    break;
                 case "AUTOSTART":
                     options.AutoStart = ParseBool(child, options.AutoStart, errors);
                     break;
@@ -143,6 +164,24 @@ internal sealed class GatewayOptionsConfiguration(IConfiguration? configuration,
         }
 
         errors.Add($"{section.Path} is not a whole number: '{section.Value}'.");
+        return current;
+    }
+
+    private static GatewayRestartPolicy ParseEnum(IConfigurationSection section, GatewayRestartPolicy current, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(section.Value))
+        {
+            return current;
+        }
+
+        if (Enum.TryParse<GatewayRestartPolicy>(section.Value, ignoreCase: true, out var value)
+            && Enum.IsDefined(value)
+            && !char.IsDigit(section.Value.Trim()[0]))
+        {
+            return value;
+        }
+
+        errors.Add($"{section.Path} must be Never, OnFailure or Always (was '{section.Value}').");
         return current;
     }
 

@@ -28,6 +28,30 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         RequirePositive(errors, section, nameof(GatewayOptions.StopTimeout), options.StopTimeout);
         RequirePositive(errors, section, nameof(GatewayOptions.KillTimeout), options.KillTimeout);
 
+        RequirePositive(errors, section, nameof(GatewayOptions.RestartBackoffBase), options.RestartBackoffBase);
+        RequirePositive(errors, section, nameof(GatewayOptions.RestartBackoffMax), options.RestartBackoffMax);
+        RequirePositive(errors, section, nameof(GatewayOptions.RestartResetAfter), options.RestartResetAfter);
+        RequirePositive(errors, section, nameof(GatewayOptions.CrashLoopWindow), options.CrashLoopWindow);
+        if (options.RestartBackoffMax < options.RestartBackoffBase)
+        {
+            errors.Add($"{section}:RestartBackoffMax ({options.RestartBackoffMax}) must not be less than {section}:RestartBackoffBase ({options.RestartBackoffBase}).");
+        }
+
+        if (options.CrashLoopMaxExits < 1)
+        {
+            errors.Add($"{section}:CrashLoopMaxExits must be at least 1 (was {options.CrashLoopMaxExits}).");
+        }
+
+        if (!Enum.IsDefined(options.RestartPolicy))
+        {
+            errors.Add($"{section}:RestartPolicy must be Never, OnFailure or Always (was {options.RestartPolicy}).");
+        }
+
+        if (options.PidFilePath is { } pidFile && (pidFile.Length == 0 || pidFile.EndsWith('/') || pidFile.EndsWith('\\')))
+        {
+            errors.Add($"{section}:PidFilePath must name a file (was '{pidFile}').");
+        }
+
         if (options.LogCapacity < 1)
         {
             errors.Add($"{section}:LogCapacity must be at least 1 (was {options.LogCapacity}).");

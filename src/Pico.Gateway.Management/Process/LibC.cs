@@ -53,6 +53,14 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, SetLastError = true)]
     public static partial int waitpid(int pid, int* status, int options);
 
+    public const short POLLIN = 0x001;
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int pidfd_open(int pid, uint flags);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int poll(PollFd* fds, nuint count, int timeout);
+
     [LibraryImport(Library)]
     public static partial int posix_spawn_file_actions_init(void* actions);
 
@@ -91,6 +99,14 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library)]
     public static partial int sigfillset(void* set);
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short ReturnedEvents;
+    }
 
     [LibraryImport(Library)]
     public static partial int posix_spawnp(int* pid, byte* file, void* actions, void* attributes, byte** argv, byte** envp);

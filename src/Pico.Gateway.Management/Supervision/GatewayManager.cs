@@ -34,6 +34,8 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     private readonly CancellationTokenSource _lifetime = new();
     private readonly GatewayEventStream _events;
     private readonly Task _monitor;
+    private readonly GatewayPidFile? _pidFile;
+    private readonly Queue<DateTimeOffset> _recentUnrequestedExits = new();
 
     private GatewayEvent _current;
     private ProcessRun? _run;
@@ -41,6 +43,8 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     private long _lineSequence;
     private long _conditionEvaluationsStarted;
     private long _conditionEvaluationApplied;
+    private int _restartAttempt;
+    private PendingRestart? _pendingRestart;
     private int _disposed;
 
     public GatewayManager(
@@ -71,8 +75,10 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             _options.WorkingDirectory,
             new Dictionary<string, string>(_options.Environment, StringComparer.Ordinal),
             _options.MaxLineLength);
+        _pidFile = _options.PidFilePath is { } pidFilePath ? new GatewayPidFile(pidFilePath) : null;
         _current = new GatewayEvent { Sequence = 0, Timestamp = time.GetUtcNow(), Status = GatewayStatus.Stopped };
         _events = new GatewayEventStream(_current, _logger);
+        TryAdoptFromPidFile();
         _monitor = Task.Run(RunMonitorAsync);
     }
 
@@ -111,7 +117,12 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
                 return GatewayStartResult.PreconditionFailed(verdict.Reason!);
             }
 
-            return await SpawnAsync(GatewayStatus.Starting, fingerprint).ConfigureAwait(false);
+            lock (_gate)
+            {
+                CancelPendingRestart_NeedsLock(forgetCrashes: true);
+            }
+
+            return await SpawnAsync(GatewayStatus.Starting, fingerprint, restartAttempt: 0).ConfigureAwait(false);
         }
         finally
         {
@@ -140,6 +151,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             ProcessRun? old;
             lock (_gate)
             {
+                CancelPendingRestart_NeedsLock(forgetCrashes: true);
                 old = _run is { HasExited: false } live ? live : null;
                 if (old is not null)
                 {
@@ -169,7 +181,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             }
 
             // Past this point the old gateway is gone: the caller's token no longer applies, or nothing would be left running.
-            return await SpawnAsync(GatewayStatus.Restarting, fingerprint).ConfigureAwait(false);
+            return await SpawnAsync(GatewayStatus.Restarting, fingerprint, restartAttempt: 0).ConfigureAwait(false);
         }
         finally
         {
@@ -236,7 +248,13 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             if (run is not null)
             {
                 run.StopRequested = StopReason.Stop;
+                CancelPendingRestart_NeedsLock(forgetCrashes: true);
                 Update_NeedsLock(_current with { Status = GatewayStatus.Stopping, NextRestartTime = null });
+            }
+            else if (CancelPendingRestart_NeedsLock(forgetCrashes: true))
+            {
+                // Nothing runs, but a crash restart was due: a stop means the user wants it to stay down.
+                Update_NeedsLock(_current with { Status = GatewayStatus.Stopped, NextRestartTime = null, RestartAttempt = 0 });
             }
         }
 
@@ -309,7 +327,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         }
     }
 
-    private async Task<GatewayStartResult> SpawnAsync(GatewayStatus initialStatus, string? fingerprint)
+    private async Task<GatewayStartResult> SpawnAsync(GatewayStatus initialStatus, string? fingerprint, int restartAttempt)
     {
         ProcessRun? previous;
         lock (_gate)
@@ -361,7 +379,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             return GatewayStartResult.Failed(ex.Message);
         }
 
-        var run = new ProcessRun(process);
+        var run = new ProcessRun(process, adopted: false);
         lock (_gate)
         {
             _run = run;
@@ -375,10 +393,19 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
                 HealthStatusCode = null,
                 LastError = null,
                 NextRestartTime = null,
+                RestartAttempt = restartAttempt,
                 IsAdopted = false,
             });
         }
 
+        Log.GatewayStarted(_logger, run.Id, _startInfo.ExecutablePath);
+        RecordInPidFile(run, fingerprint);
+        BeginTracking(run);
+        return GatewayStartResult.Started(run.Id);
+    }
+
+    private void BeginTracking(ProcessRun run)
+    {
         run.StartupDeadline = _time.CreateTimer(
             static state =>
             {
@@ -388,11 +415,232 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             (this, run),
             _options.StartupTimeout,
             Timeout.InfiniteTimeSpan);
-
-        Log.GatewayStarted(_logger, run.Id, _startInfo.ExecutablePath);
         _ = MonitorExitAsync(run);
         _ = RunStartupProbesAsync(run);
-        return GatewayStartResult.Started(run.Id);
+    }
+
+    /// <summary>
+    /// Finds the gateway an earlier host recorded, before anything can spawn: a live process with the same pid AND start time is
+    /// tracked as ours; anything else makes the file stale, and it is removed.
+    /// </summary>
+    private void TryAdoptFromPidFile()
+    {
+        if (_pidFile is null || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        GatewayPidRecord? record;
+        try
+        {
+            record = _pidFile.TryRead();
+            if (record is null || !ProcessIdentity.IsSameProcess(record.ProcessId, record.StartTime))
+            {
+                if (File.Exists(_pidFile.Path))
+                {
+                    _pidFile.Delete();
+                    Log.StalePidFileRemoved(_logger, _pidFile.Path);
+                }
+
+                return;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.PidFileFailed(_logger, _pidFile.Path, ex);
+            return;
+        }
+
+        var run = new ProcessRun(new AdoptedGatewayProcess(record.ProcessId, record.StartTime, _time), adopted: true);
+        lock (_gate)
+        {
+            _run = run;
+            Update_NeedsLock(_current with
+            {
+                Status = GatewayStatus.Starting,
+                ProcessId = run.Id,
+                BootFingerprint = record.BootFingerprint,
+                IsAdopted = true,
+            });
+        }
+
+        Log.GatewayAdopted(_logger, run.Id, _pidFile.Path);
+        BeginTracking(run);
+    }
+
+    private void RecordInPidFile(ProcessRun run, string? fingerprint)
+    {
+        if (_pidFile is null || !ProcessIdentity.TryGetStartTime(run.Id, out var startTime))
+        {
+            return;
+        }
+
+        try
+        {
+            _pidFile.Write(new GatewayPidRecord(run.Id, startTime, _options.HealthCheckUrl, fingerprint));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Without the record a crashed host cannot re-attach, but the gateway itself is fine: report, do not fail the start.
+            Log.PidFileFailed(_logger, _pidFile.Path, ex);
+        }
+    }
+
+    private void ForgetInPidFile(ProcessRun run)
+    {
+        if (_pidFile is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_pidFile.TryRead()?.ProcessId == run.Id)
+            {
+                _pidFile.Delete();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.PidFileFailed(_logger, _pidFile.Path, ex);
+        }
+    }
+
+    /// <summary>Drops a scheduled crash restart; true if there was one.</summary>
+    private bool CancelPendingRestart_NeedsLock(bool forgetCrashes)
+    {
+        if (forgetCrashes)
+        {
+            _recentUnrequestedExits.Clear();
+            _restartAttempt = 0;
+        }
+
+        if (_pendingRestart is not { } pending)
+        {
+            return false;
+        }
+
+        _pendingRestart = null;
+        pending.Timer?.Dispose();
+        return true;
+    }
+
+    /// <summary>Applies the restart policy to an exit nobody asked for; returns the restart to schedule, if any.</summary>
+    private PendingRestart? DecideAfterUnrequestedExit_NeedsLock(ProcessRun run, GatewayProcessExit exit, ref GatewayEvent next, out string? crashLoop)
+    {
+        crashLoop = null;
+        var now = _time.GetUtcNow();
+        var failed = exit.ExitCode != 0;
+        var message = failed ? $"the gateway {exit} unexpectedly" : null;
+        var policy = _options.RestartPolicy;
+        if (policy == GatewayRestartPolicy.Never || (policy == GatewayRestartPolicy.OnFailure && !failed))
+        {
+            next = next with { Status = GatewayStatus.Stopped, LastError = message };
+            return null;
+        }
+
+        while (_recentUnrequestedExits.TryPeek(out var oldest) && now - oldest >= _options.CrashLoopWindow)
+        {
+            _recentUnrequestedExits.Dequeue();
+        }
+
+        _recentUnrequestedExits.Enqueue(now);
+        if (_recentUnrequestedExits.Count >= _options.CrashLoopMaxExits)
+        {
+            crashLoop = $"crash loop: {_recentUnrequestedExits.Count} exits in {FormatDuration(_options.CrashLoopWindow)}";
+            next = next with { Status = GatewayStatus.Error, LastError = $"{crashLoop} (last: {message ?? "the gateway " + exit})", NextRestartTime = null };
+            return null;
+        }
+
+        if (run.RunningSince is { } since && now - since >= _options.RestartResetAfter)
+        {
+            _restartAttempt = 0;
+        }
+
+        _restartAttempt++;
+        var delay = _options.RestartBackoffBase * Math.Pow(2, Math.Min(_restartAttempt - 1, 30));
+        if (delay > _options.RestartBackoffMax)
+        {
+            delay = _options.RestartBackoffMax;
+        }
+
+        var pending = new PendingRestart(_restartAttempt, delay);
+        _pendingRestart = pending;
+        next = next with
+        {
+            Status = GatewayStatus.Restarting,
+            LastError = message ?? $"the gateway {exit}",
+            NextRestartTime = now + delay,
+            RestartAttempt = _restartAttempt,
+        };
+        return pending;
+    }
+
+    private void SchedulePendingRestart(PendingRestart pending)
+    {
+        pending.Timer = _time.CreateTimer(
+            static state =>
+            {
+                var (manager, pending) = ((GatewayManager, PendingRestart))state!;
+                _ = manager.RunPendingRestartAsync(pending);
+            },
+            (this, pending),
+            pending.Delay,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task RunPendingRestartAsync(PendingRestart pending)
+    {
+        var cancellationToken = _lifetime.Token;
+        try
+        {
+            await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            lock (_gate)
+            {
+                if (!ReferenceEquals(_pendingRestart, pending) || Volatile.Read(ref _disposed) != 0)
+                {
+                    return;
+                }
+
+                _pendingRestart = null;
+            }
+
+            pending.Timer?.Dispose();
+            var (verdict, fingerprint) = await EvaluateConditionsAsync(cancellationToken).ConfigureAwait(false);
+            if (!verdict.IsReady)
+            {
+                lock (_gate)
+                {
+                    Update_NeedsLock(_current with
+                    {
+                        Status = GatewayStatus.Error,
+                        LastError = $"crash restart refused: {verdict.Reason}",
+                        NextRestartTime = null,
+                    });
+                }
+
+                Log.GatewayStartRefused(_logger, verdict.Reason!);
+                return;
+            }
+
+            Log.CrashRestarting(_logger, pending.Attempt);
+            await SpawnAsync(GatewayStatus.Restarting, fingerprint, pending.Attempt).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _operations.Release();
+        }
     }
 
     private async Task MonitorExitAsync(ProcessRun run)
@@ -401,11 +649,15 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         await WaitQuietlyAsync(run.Process.OutputCompleted, OutputDrainTimeout).ConfigureAwait(false);
 
         var unexpected = false;
+        var wasCurrent = false;
+        PendingRestart? restart = null;
+        string? crashLoop = null;
         lock (_gate)
         {
             run.HasExited = true;
             if (ReferenceEquals(_run, run))
             {
+                wasCurrent = true;
                 _run = null;
                 var next = _current with
                 {
@@ -427,7 +679,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
                         break;
                     default:
                         unexpected = true;
-                        next = next with { Status = GatewayStatus.Stopped, LastError = $"the gateway {exit} unexpectedly" };
+                        restart = DecideAfterUnrequestedExit_NeedsLock(run, exit, ref next, out crashLoop);
                         break;
                 }
 
@@ -437,6 +689,22 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
 
         await run.Cancellation.CancelAsync().ConfigureAwait(false);
         run.StartupDeadline?.Dispose();
+        if (wasCurrent)
+        {
+            ForgetInPidFile(run);
+        }
+
+        if (restart is not null)
+        {
+            Log.CrashRestartScheduled(_logger, restart.Attempt, restart.Delay);
+            SchedulePendingRestart(restart);
+        }
+
+        if (crashLoop is not null)
+        {
+            Log.CrashLoop(_logger, crashLoop);
+        }
+
         if (unexpected)
         {
             Log.GatewayExitedUnexpectedly(_logger, run.Id, exit);
@@ -497,6 +765,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
 
                     if (result.Outcome == HealthProbeOutcome.Healthy)
                     {
+                        run.RunningSince ??= _time.GetUtcNow();
                         Update_NeedsLock(_current with
                         {
                             Status = GatewayStatus.Running,
@@ -568,6 +837,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             {
                 case HealthProbeOutcome.Healthy:
                     run.ConsecutiveProbeFailures = 0;
+                    run.RunningSince ??= _time.GetUtcNow();
                     Update_NeedsLock(_current with
                     {
                         Status = GatewayStatus.Running,
@@ -754,9 +1024,22 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             ? duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s"
             : duration.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + " ms";
 
-    private sealed class ProcessRun(IGatewayProcess process)
+    private sealed class PendingRestart(int attempt, TimeSpan delay)
+    {
+        public int Attempt { get; } = attempt;
+
+        public TimeSpan Delay { get; } = delay;
+
+        public ITimer? Timer { get; set; }
+    }
+
+    private sealed class ProcessRun(IGatewayProcess process, bool adopted)
     {
         public IGatewayProcess Process { get; } = process;
+
+        public bool Adopted { get; } = adopted;
+
+        public DateTimeOffset? RunningSince { get; set; }
 
         public int Id => Process.Id;
 

@@ -107,9 +107,9 @@ public sealed class RealProcessTests
         await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
 
         Assert.Equal(1_001_000, gateway.Logs.Total);
-        var lines = gateway.Logs.Read(0, -1).Lines;
-        Assert.Equal(gateway.Options.LogCapacity, lines.Count);
-        Assert.Contains(lines, line => line.Text == "line 1000000");
+        Assert.Equal(gateway.Options.LogCapacity, gateway.Logs.Read(0, -1).Lines.Count);
+        Assert.Equal("line 1000000", gateway.Lines.LastOf(GatewayLogStream.StandardOutput));
+        Assert.Equal("stderr line 1000", gateway.Lines.LastOf(GatewayLogStream.StandardError));
         Assert.Equal(0, gateway.Manager.Current.LastExitCode);
     }
 

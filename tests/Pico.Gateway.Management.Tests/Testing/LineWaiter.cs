@@ -7,8 +7,13 @@ internal sealed class LineWaiter : ILogSink
     private readonly List<string> _lines = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private readonly string?[] _lastByStream = new string?[3];
+
+    public string? LastOf(GatewayLogStream stream) => Volatile.Read(ref _lastByStream[(int)stream]);
+
     public void Write(in GatewayLogLine line)
     {
+        Volatile.Write(ref _lastByStream[(int)line.Stream], line.Text);
         if (line.Text.Length > 200)
         {
             return;

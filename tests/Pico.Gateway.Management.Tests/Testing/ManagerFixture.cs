@@ -8,7 +8,8 @@ internal sealed class ManagerFixture : IAsyncDisposable
 {
     public ManagerFixture(Action<GatewayOptions>? configure = null, IEnumerable<ILogSink>? sinks = null)
     {
-        Options = new GatewayOptions { ExecutablePath = "/opt/gateway/picoclaw" };
+        // The seed's behaviour unless a test opts into crash restarts, so every state-table row is visible on its own.
+        Options = new GatewayOptions { ExecutablePath = "/opt/gateway/picoclaw", RestartPolicy = GatewayRestartPolicy.Never };
         Options.Arguments.Add("gateway");
         configure?.Invoke(Options);
         Logs = new GatewayLogBuffer(Options.LogCapacity);

@@ -11,13 +11,15 @@ internal sealed class RealGateway : IAsyncDisposable
 {
     private readonly HttpHealthProbe _probe = new();
 
-    public RealGateway(string mode, string[]? extraArguments = null, TimeProvider? time = null, Action<GatewayOptions>? configure = null)
+    public RealGateway(string mode, string[]? extraArguments = null, TimeProvider? time = null, Action<GatewayOptions>? configure = null, int? port = null, string? marker = null)
     {
-        Port = TestChild.FreePort();
+        Port = port ?? TestChild.FreePort();
+        Marker = marker ?? "pico-test-" + Guid.NewGuid().ToString("N");
         Options = new GatewayOptions
         {
             ExecutablePath = TestChild.ExecutablePath,
             HealthCheckUrl = $"http://127.0.0.1:{Port}/health",
+            RestartPolicy = GatewayRestartPolicy.Never,
         };
         Options.Arguments.Add(mode);
         if (mode is "healthy" or "ignore-term" or "grandchild")
@@ -46,7 +48,7 @@ internal sealed class RealGateway : IAsyncDisposable
         Recorder = new EventRecorder(Manager, time is TrackingTimeProvider tracking ? tracking.Pulse : null);
     }
 
-    public string Marker { get; } = "pico-test-" + Guid.NewGuid().ToString("N");
+    public string Marker { get; }
 
     public int Port { get; }
 

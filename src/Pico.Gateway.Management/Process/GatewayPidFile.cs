@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Pico.Gateway.Management.Processes;
+
+/// <summary>What the manager records about the gateway it spawned, so the next host can find it again.</summary>
+internal sealed record GatewayPidRecord(int ProcessId, long StartTime, string HealthCheckUrl, string? BootFingerprint);
+
+/// <summary>
+/// The pid file: small JSON, written atomically (a temporary file renamed over the old one) and readable by the owner only,
+/// since it tells whoever reads it which process to signal.
+/// </summary>
+internal sealed class GatewayPidFile(string path)
+{
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    public void Write(GatewayPidRecord record)
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path)!;
+        Directory.CreateDirectory(directory);
+        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temporary, options))
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("pid", record.ProcessId);
+            writer.WriteNumber("start_time", record.StartTime);
+            writer.WriteString("health_url", record.HealthCheckUrl);
+            writer.WriteString("boot_fingerprint", record.BootFingerprint);
+            writer.WriteEndObject();
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, Path, overwrite: true);
+    }
+
+    /// <summary>Reads the record; <see langword="null"/> when there is no file or it is not a record this library wrote.</summary>
+    public GatewayPidRecord? TryRead()
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(Path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            var root = document.RootElement;
+            return new GatewayPidRecord(
+                root.GetProperty("pid").GetInt32(),
+                root.GetProperty("start_time").GetInt64(),
+                root.GetProperty("health_url").GetString() ?? string.Empty,
+                root.TryGetProperty("boot_fingerprint", out var fingerprint) ? fingerprint.GetString() : null);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    public void Delete()
+    {
+        try
+        {
+            File.Delete(Path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
