@@ -1,0 +1,64 @@
+namespace Pico.Gateway.Management.SampleHost.Api;
+
+/// <summary>
+/// Counts the connected <c>/api/gateway/events</c> clients. A client is counted from the moment it subscribed to the manager's
+/// events until its subscription was disposed, so a count back at 0 proves no subscription leaked.
+/// </summary>
+public sealed class EventStreamClients
+{
+    private readonly Lock _gate = new();
+    private int _count;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Gets the number of connected clients.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>Waits until exactly <paramref name="count"/> clients are connected: completes at once if they already are.</summary>
+    /// <param name="count">The count to wait for.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the count is reached.</returns>
+    public async Task WaitForCountAsync(int count, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_count == count)
+                {
+                    return;
+                }
+
+                changed = _changed.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal void Connected() => Change(+1);
+
+    internal void Disconnected() => Change(-1);
+
+    private void Change(int delta)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            _count += delta;
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
+    }
+}

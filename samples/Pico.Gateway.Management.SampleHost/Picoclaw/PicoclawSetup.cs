@@ -1,0 +1,85 @@
+namespace Pico.Gateway.Management.SampleHost.Picoclaw;
+
+/// <summary>What the host worked out about picoclaw when it was built: the config file and the gateway defaults derived from it.</summary>
+internal sealed class PicoclawSetup
+{
+    private PicoclawSetup(string configPath, bool createdConfig, Exception? createError, GatewayCommand command, Uri healthCheckUrl, string? healthUrlError)
+    {
+        ConfigPath = configPath;
+        CreatedConfig = createdConfig;
+        CreateError = createError;
+        Command = command;
+        HealthCheckUrl = healthCheckUrl;
+        HealthUrlError = healthUrlError;
+    }
+
+    public string ConfigPath { get; }
+
+    public bool CreatedConfig { get; }
+
+    public Exception? CreateError { get; }
+
+    public GatewayCommand Command { get; }
+
+    public Uri HealthCheckUrl { get; }
+
+    /// <summary>Gets why the health URL fell back to the default (an unreadable config at build time).</summary>
+    public string? HealthUrlError { get; }
+
+    /// <summary>Resolves the config path, creates the demo config if there is none, and derives the executable and health URL.</summary>
+    public static PicoclawSetup Create(IConfiguration configuration, string baseDirectory)
+    {
+        var configPath = PicoclawPaths.ResolveConfigPath(configuration);
+        var created = false;
+        Exception? createError = null;
+        try
+        {
+            created = DemoConfigFile.EnsureExists(configPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The host still starts: the start condition shows the missing config to the user.
+            createError = ex;
+        }
+
+        var healthUrl = PicoclawConfig.Empty.GetHealthCheckUrl();
+        string? healthUrlError = null;
+        try
+        {
+            healthUrl = PicoclawConfig.Load(configPath).GetHealthCheckUrl();
+        }
+        catch (PicoclawConfigException ex)
+        {
+            healthUrlError = ex.Message;
+        }
+
+        return new PicoclawSetup(configPath, created, createError, GatewayExecutableLocator.Locate(configuration, baseDirectory), healthUrl, healthUrlError);
+    }
+
+    /// <summary>Fills the gateway options the user left unconfigured (<c>Gateway:*</c> keys always win).</summary>
+    public void ApplyDefaults(GatewayOptions options, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(GatewayOptions.SectionName);
+        if (string.IsNullOrWhiteSpace(section[nameof(GatewayOptions.ExecutablePath)]))
+        {
+            options.ExecutablePath = Command.ExecutablePath;
+            for (var i = Command.LeadingArguments.Count - 1; i >= 0; i--)
+            {
+                options.Arguments.Insert(0, Command.LeadingArguments[i]);
+            }
+        }
+
+        if (!section.GetSection(nameof(GatewayOptions.Arguments)).Exists())
+        {
+            options.Arguments.Add("gateway");
+        }
+
+        if (string.IsNullOrWhiteSpace(section[nameof(GatewayOptions.HealthCheckUrl)]))
+        {
+            options.HealthCheckUrl = HealthCheckUrl.AbsoluteUri;
+        }
+
+        // The gateway must read the same file the host's start conditions read.
+        options.Environment.TryAdd(PicoclawPaths.ConfigVariable, ConfigPath);
+    }
+}

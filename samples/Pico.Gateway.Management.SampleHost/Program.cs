@@ -1,0 +1,3 @@
+using Pico.Gateway.Management.SampleHost;
+
+await SampleHostApp.Build(args).RunAsync();
