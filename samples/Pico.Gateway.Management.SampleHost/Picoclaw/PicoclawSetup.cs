@@ -3,6 +3,8 @@ namespace Pico.Gateway.Management.SampleHost.Picoclaw;
 /// <summary>What the host worked out about picoclaw when it was built: the config file and the gateway defaults derived from it.</summary>
 internal sealed class PicoclawSetup
 {
+    public const string PidFileName = "pico-gateway-management.pid";
+
     private PicoclawSetup(string configPath, bool createdConfig, Exception? createError, GatewayCommand command, Uri healthCheckUrl, string? healthUrlError)
     {
         ConfigPath = configPath;
@@ -81,5 +83,12 @@ internal sealed class PicoclawSetup
 
         // The gateway must read the same file the host's start conditions read.
         options.Environment.TryAdd(PicoclawPaths.ConfigVariable, ConfigPath);
+
+        // Beside the config it belongs to: a host restarted after a crash re-attaches to the gateway it left running instead of
+        // starting a second one that cannot bind the port. An empty Gateway:PidFilePath turns it off.
+        if (!section.GetSection(nameof(GatewayOptions.PidFilePath)).Exists())
+        {
+            options.PidFilePath = Path.Combine(Path.GetDirectoryName(ConfigPath)!, PidFileName);
+        }
     }
 }

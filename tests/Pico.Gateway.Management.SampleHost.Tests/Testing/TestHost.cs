@@ -12,8 +12,11 @@ namespace Pico.Gateway.Management.SampleHost.Tests.Testing;
 /// <summary>The sample host running in-process on real Kestrel (127.0.0.1, an OS-assigned port), with a real HttpClient.</summary>
 internal sealed class TestHost : IAsyncDisposable
 {
-    private TestHost(WebApplication app, TestWorkspace workspace, Uri baseAddress)
+    private readonly bool _ownsWorkspace;
+
+    private TestHost(WebApplication app, TestWorkspace workspace, Uri baseAddress, bool ownsWorkspace)
     {
+        _ownsWorkspace = ownsWorkspace;
         App = app;
         Workspace = workspace;
         BaseAddress = baseAddress;
@@ -33,9 +36,14 @@ internal sealed class TestHost : IAsyncDisposable
 
     public IGatewayManager Manager => App.Services.GetRequiredService<IGatewayManager>();
 
-    public static async Task<TestHost> StartAsync(Action<TestHostSettings>? configure = null)
+    public static Task<TestHost> StartAsync(Action<TestHostSettings>? configure = null) => StartAsync(new TestWorkspace(), configure, ownsWorkspace: true);
+
+    /// <summary>A second host on another test's workspace: its config, gateway port and pid file.</summary>
+    public static Task<TestHost> StartSharingAsync(TestHost other, Action<TestHostSettings>? configure = null) =>
+        StartAsync(other.Workspace, configure, ownsWorkspace: false);
+
+    private static async Task<TestHost> StartAsync(TestWorkspace workspace, Action<TestHostSettings>? configure, bool ownsWorkspace)
     {
-        var workspace = new TestWorkspace();
         var settings = new TestHostSettings(workspace);
         configure?.Invoke(settings);
         WebApplication? app = null;
@@ -44,7 +52,7 @@ internal sealed class TestHost : IAsyncDisposable
             app = SampleHostApp.Build(settings.ToArgs(), settings.ConfigureBuilder);
             await app.StartAsync().WaitAsync(TestTimeouts.Wait);
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-            return new TestHost(app, workspace, new Uri(address));
+            return new TestHost(app, workspace, new Uri(address), ownsWorkspace);
         }
         catch
         {
@@ -53,7 +61,11 @@ internal sealed class TestHost : IAsyncDisposable
                 await app.DisposeAsync();
             }
 
-            workspace.Dispose();
+            if (ownsWorkspace)
+            {
+                workspace.Dispose();
+            }
+
             throw;
         }
     }
@@ -136,7 +148,11 @@ internal sealed class TestHost : IAsyncDisposable
             }
         }
 
-        Workspace.Dispose();
+        if (_ownsWorkspace)
+        {
+            Workspace.Dispose();
+        }
+
         Assert.True(survivors.Count == 0, $"gateway processes outlived the host: {string.Join(", ", survivors)}");
     }
 }
