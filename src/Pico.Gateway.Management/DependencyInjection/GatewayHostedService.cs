@@ -1,18 +1,17 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Pico.Gateway.Management;
 
 /// <summary>Starts the gateway with the host when <see cref="GatewayOptions.AutoStart"/> is set, and stops it (graceful, then kill) when the host stops.</summary>
-internal sealed class GatewayHostedService(IGatewayManager manager, IOptions<GatewayOptions> options, ILoggerFactory? loggerFactory = null) : IHostedService
+internal sealed class GatewayHostedService(IGatewayManager manager, GatewayOptions options, ILoggerFactory? loggerFactory = null) : IHostedService
 {
     private readonly ILogger _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pico.Gateway.Management.GatewayManager");
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.AutoStart)
+        if (!options.AutoStart)
         {
             return;
         }
@@ -27,6 +26,7 @@ internal sealed class GatewayHostedService(IGatewayManager manager, IOptions<Gat
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Every gateway this manager tracks is ours (spawned, or adopted from our own pid file): it goes with the host.
         var result = await manager.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await result.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -9,6 +9,9 @@ public interface IGatewayManagementBuilder
     /// <summary>Gets the service collection the manager is registered in.</summary>
     IServiceCollection Services { get; }
 
+    /// <summary>Gets the gateway's name, or <see langword="null"/> for the unnamed gateway. Parts of a named gateway are registered as keyed services with this key.</summary>
+    string? Name { get; }
+
     /// <summary>Adds a delegate that configures <see cref="GatewayOptions"/> after the configuration section was bound.</summary>
     /// <param name="configure">The delegate.</param>
     /// <returns>This builder.</returns>

@@ -60,6 +60,18 @@ internal sealed class GatewayEventStream : IObservable<GatewayEvent>
         }
     }
 
+    /// <summary>Replaces what a new subscriber receives first, without notifying anyone: a refresh that is not a state change.</summary>
+    public void Refresh(GatewayEvent current)
+    {
+        lock (_gate)
+        {
+            if (!_completed)
+            {
+                _latest = current;
+            }
+        }
+    }
+
     public void Complete()
     {
         lock (_gate)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -35,6 +37,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     private readonly GatewayEventStream _events;
     private readonly Task _monitor;
     private readonly GatewayPidFile? _pidFile;
+    private readonly GatewayTelemetry _telemetry;
     private readonly Queue<DateTimeOffset> _recentUnrequestedExits = new();
 
     private GatewayEvent _current;
@@ -56,7 +59,9 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         IGatewayConfigurationFingerprint fingerprint,
         IGatewayProcessLauncher launcher,
         TimeProvider time,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null,
+        string? name = null)
     {
         _options = options.Value;
         Logs = logs;
@@ -78,6 +83,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         _pidFile = _options.PidFilePath is { } pidFilePath ? new GatewayPidFile(pidFilePath) : null;
         _current = new GatewayEvent { Sequence = 0, Timestamp = time.GetUtcNow(), Status = GatewayStatus.Stopped };
         _events = new GatewayEventStream(_current, _logger);
+        _telemetry = new GatewayTelemetry(meterFactory, name, () => Current);
         TryAdoptFromPidFile();
         _monitor = Task.Run(RunMonitorAsync);
     }
@@ -98,6 +104,53 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     internal int SubscriberCount => _events.SubscriberCount;
 
     public async Task<GatewayStartResult> StartAsync(CancellationToken cancellationToken = default)
+    {
+        using var activity = GatewayTelemetry.ActivitySource.StartActivity("gateway.start");
+        var result = await StartCoreAsync(cancellationToken).ConfigureAwait(false);
+        Trace(activity, result);
+        return result;
+    }
+
+    public async Task<GatewayStopResult> StopAsync(CancellationToken cancellationToken = default)
+    {
+        using var activity = GatewayTelemetry.ActivitySource.StartActivity("gateway.stop");
+        await EnterOperationAsync(cancellationToken).ConfigureAwait(false);
+        var result = BeginStop_HoldingOperation();
+        activity?.SetTag("gateway.stop.outcome", result.Outcome == GatewayStopOutcome.Stopping ? "stopping" : "not_running");
+        activity?.SetTag("process.pid", result.ProcessId);
+        return result;
+    }
+
+    public async Task<GatewayStartResult> RestartAsync(CancellationToken cancellationToken = default)
+    {
+        using var activity = GatewayTelemetry.ActivitySource.StartActivity("gateway.restart");
+        var result = await RestartCoreAsync(cancellationToken).ConfigureAwait(false);
+        Trace(activity, result);
+        return result;
+    }
+
+    private static void Trace(Activity? activity, GatewayStartResult result)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag("gateway.start.outcome", result.Outcome switch
+        {
+            GatewayStartOutcome.Started => "started",
+            GatewayStartOutcome.AlreadyRunning => "already_running",
+            GatewayStartOutcome.PreconditionFailed => "precondition_failed",
+            _ => "failed",
+        });
+        activity.SetTag("process.pid", result.ProcessId);
+        if (result.Outcome is GatewayStartOutcome.Failed or GatewayStartOutcome.PreconditionFailed)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, result.Message);
+        }
+    }
+
+    private async Task<GatewayStartResult> StartCoreAsync(CancellationToken cancellationToken)
     {
         await EnterOperationAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -122,7 +175,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
                 CancelPendingRestart_NeedsLock(forgetCrashes: true);
             }
 
-            return await SpawnAsync(GatewayStatus.Starting, fingerprint, restartAttempt: 0).ConfigureAwait(false);
+            return await SpawnAsync(GatewayStatus.Starting, fingerprint, restartAttempt: 0, "start").ConfigureAwait(false);
         }
         finally
         {
@@ -130,13 +183,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         }
     }
 
-    public async Task<GatewayStopResult> StopAsync(CancellationToken cancellationToken = default)
-    {
-        await EnterOperationAsync(cancellationToken).ConfigureAwait(false);
-        return BeginStop_HoldingOperation();
-    }
-
-    public async Task<GatewayStartResult> RestartAsync(CancellationToken cancellationToken = default)
+    private async Task<GatewayStartResult> RestartCoreAsync(CancellationToken cancellationToken)
     {
         await EnterOperationAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -148,6 +195,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
                 return GatewayStartResult.PreconditionFailed(verdict.Reason!);
             }
 
+            _telemetry.Restarted("requested");
             ProcessRun? old;
             lock (_gate)
             {
@@ -181,7 +229,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             }
 
             // Past this point the old gateway is gone: the caller's token no longer applies, or nothing would be left running.
-            return await SpawnAsync(GatewayStatus.Restarting, fingerprint, restartAttempt: 0).ConfigureAwait(false);
+            return await SpawnAsync(GatewayStatus.Restarting, fingerprint, restartAttempt: 0, "restart").ConfigureAwait(false);
         }
         finally
         {
@@ -203,11 +251,13 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _monitor.ConfigureAwait(false);
         _events.Complete();
+        _telemetry.Dispose();
     }
 
     void IGatewayOutputHandler.OnLine(GatewayLogStream stream, string text)
     {
         var line = new GatewayLogLine(Interlocked.Increment(ref _lineSequence), _time.GetUtcNow(), stream, text);
+        _telemetry.LineCaptured(stream);
         for (var i = 0; i < _sinks.Length; i++)
         {
             try
@@ -327,7 +377,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         }
     }
 
-    private async Task<GatewayStartResult> SpawnAsync(GatewayStatus initialStatus, string? fingerprint, int restartAttempt)
+    private async Task<GatewayStartResult> SpawnAsync(GatewayStatus initialStatus, string? fingerprint, int restartAttempt, string reason)
     {
         ProcessRun? previous;
         lock (_gate)
@@ -399,6 +449,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         }
 
         Log.GatewayStarted(_logger, run.Id, _startInfo.ExecutablePath);
+        _telemetry.Started(reason);
         RecordInPidFile(run, fingerprint);
         BeginTracking(run);
         return GatewayStartResult.Started(run.Id);
@@ -632,7 +683,8 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             }
 
             Log.CrashRestarting(_logger, pending.Attempt);
-            await SpawnAsync(GatewayStatus.Restarting, fingerprint, pending.Attempt).ConfigureAwait(false);
+            _telemetry.Restarted("crash");
+            await SpawnAsync(GatewayStatus.Restarting, fingerprint, pending.Attempt, "crash_restart").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -687,6 +739,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             }
         }
 
+        _telemetry.Exited(run.StopRequested != StopReason.None ? "requested" : exit.ExitCode == 0 ? "clean" : "crash");
         await run.Cancellation.CancelAsync().ConfigureAwait(false);
         run.StartupDeadline?.Dispose();
         if (wasCurrent)
@@ -884,18 +937,23 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             using var timeout = new CancellationTokenSource(_options.HealthCheckTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             var context = new HealthProbeContext(_healthUrl, run.Id, Current.Status);
+            var started = _time.GetTimestamp();
             try
             {
-                return await _probe.ProbeAsync(context, linked.Token).ConfigureAwait(false);
+                var result = await _probe.ProbeAsync(context, linked.Token).ConfigureAwait(false);
+                _telemetry.ProbeCompleted(_time.GetElapsedTime(started), result.Outcome);
+                return result;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                _telemetry.ProbeCompleted(_time.GetElapsedTime(started), HealthProbeOutcome.Unreachable);
                 return HealthProbeResult.Unreachable($"health check timed out after {FormatDuration(_options.HealthCheckTimeout)}");
             }
 #pragma warning disable CA1031 // A probe is user code; the contract is that one that throws counts as unreachable.
             catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
             {
+                _telemetry.ProbeCompleted(_time.GetElapsedTime(started), HealthProbeOutcome.Unreachable);
                 Log.HealthProbeFailed(_logger, ex);
                 return HealthProbeResult.Unreachable(ex.Message);
             }
@@ -998,6 +1056,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             if (!ReferenceEquals(proposed.HealthDetails, _current.HealthDetails))
             {
                 Volatile.Write(ref _current, proposed);
+                _events.Refresh(proposed);
             }
 
             return;

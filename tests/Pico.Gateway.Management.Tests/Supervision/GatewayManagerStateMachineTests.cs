@@ -502,6 +502,9 @@ public sealed class GatewayManagerStateMachineTests
         Assert.Equal(2, fixture.Manager.Current.HealthDetails!["uptime"].GetInt32());
         Assert.Equal(running.Sequence, fixture.Manager.Current.Sequence);
         Assert.True(running.HasSameStateAs(fixture.Manager.Current));
+        using var late = new EventRecorder(fixture.Manager);
+        var first = await late.WaitForAsync(_ => true);
+        Assert.Same(fixture.Manager.Current, first);
     }
 
     [Fact]

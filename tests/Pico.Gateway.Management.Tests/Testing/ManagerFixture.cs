@@ -6,7 +6,7 @@ namespace Pico.Gateway.Management.Tests.Testing;
 /// <summary>A manager wired to a fake process layer, a fake probe and a fake clock.</summary>
 internal sealed class ManagerFixture : IAsyncDisposable
 {
-    public ManagerFixture(Action<GatewayOptions>? configure = null, IEnumerable<ILogSink>? sinks = null)
+    public ManagerFixture(Action<GatewayOptions>? configure = null, IEnumerable<ILogSink>? sinks = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         // The seed's behaviour unless a test opts into crash restarts, so every state-table row is visible on its own.
         Options = new GatewayOptions { ExecutablePath = "/opt/gateway/picoclaw", RestartPolicy = GatewayRestartPolicy.Never };
@@ -21,7 +21,8 @@ internal sealed class ManagerFixture : IAsyncDisposable
             [Condition],
             Fingerprint,
             Launcher,
-            Time);
+            Time,
+            meterFactory: meterFactory);
         Recorder = new EventRecorder(Manager, Time.Pulse);
         Probe.Called = Time.Pulse;
     }
