@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Packs the library packages into artifacts/packages, fails on any build or pack warning, and checks what each package holds:
+# README.md, icon.png, the assembly with its XML docs, and a .snupkg with the PDB (SourceLink-ed when the repository has a remote).
+# The same commit packs to the same bytes: deterministic compilation with CI path mapping, and zip times from the commit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=artifacts/packages
+rm -rf "$out"
+mkdir -p "$out"
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 315532800)}"
+
+packages=(Pico.Gateway.Management Pico.Gateway.Management.HealthChecks)
+for id in "${packages[@]}"; do
+  dotnet pack "src/$id/$id.csproj" -c Release -o "$out" -nologo -warnaserror -p:ContinuousIntegrationBuild=true
+done
+
+version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n 1)
+remote=$(git remote get-url origin 2>/dev/null || true)
+failed=0
+for id in "${packages[@]}"; do
+  nupkg="$out/$id.$version.nupkg"
+  snupkg="$out/$id.$version.snupkg"
+  for file in "$nupkg" "$snupkg"; do
+    [ -f "$file" ] || { echo "pack.sh: missing $file" >&2; failed=1; }
+  done
+  [ -f "$nupkg" ] && [ -f "$snupkg" ] || continue
+  listing=$(unzip -Z1 "$nupkg")
+  for entry in README.md icon.png "lib/net10.0/$id.dll" "lib/net10.0/$id.xml"; do
+    grep -qxF "$entry" <<<"$listing" || { echo "pack.sh: $nupkg lacks $entry" >&2; failed=1; }
+  done
+  unzip -Z1 "$snupkg" | grep -qxF "lib/net10.0/$id.pdb" || { echo "pack.sh: $snupkg lacks $id.pdb" >&2; failed=1; }
+  unzip -p "$nupkg" "$id.nuspec" | grep -q '<repository type="git"' || { echo "pack.sh: $nupkg has no repository commit" >&2; failed=1; }
+  # SourceLink needs a remote to point at: a clone of a hosted repository has one, a bare local repository may not.
+  if [[ "$remote" == https://* ]]; then
+    unzip -p "$snupkg" "lib/net10.0/$id.pdb" | grep -aq '"documents"' || { echo "pack.sh: $id.pdb has no SourceLink" >&2; failed=1; }
+  fi
+done
+
+[ "$failed" -eq 0 ] || exit 1
+echo "pack.sh: packed and checked ${packages[*]} $version in $out"
