@@ -50,6 +50,9 @@ public static class SampleHostApp
             .UseConfigurationFingerprint<DefaultModelFingerprint>();
         ConfigFollowingHealthProbe.Decorate(builder.Services, configuration, setup);
 
+        // For load balancers and orchestrators: 200 when the gateway is running (or degraded: starting, restarting, stopped on purpose), 503 on error or a crash.
+        builder.Services.AddHealthChecks().AddGatewayHealthCheck();
+
         var app = builder.Build();
         app.UseSameOriginForStateChanges();
         app.UseAccessToken(accessToken);
@@ -57,6 +60,7 @@ public static class SampleHostApp
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = webRoot });
         app.MapGatewayApi();
+        app.MapHealthChecks("/healthz");
 
         LogSetup(app, setup);
         return app;
