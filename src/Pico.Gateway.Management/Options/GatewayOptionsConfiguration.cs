@@ -135,35 +135,31 @@ internal sealed class GatewayOptionsConfiguration(IConfiguration? configuration,
         }
     }
 
-    private static TimeSpan ParseDuration(IConfigurationSection section, TimeSpan current, List<string> errors)
+    private delegate bool TryParser<T>(string text, out T value);
+
+    private static TimeSpan ParseDuration(IConfigurationSection section, TimeSpan current, List<string> errors) =>
+        Parse(section, current, errors, static (string text, out TimeSpan value) => TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value), "is not a duration", " (use hh:mm:ss, e.g. 00:00:05)");
+
+    private static int ParseInt(IConfigurationSection section, int current, List<string> errors) =>
+        Parse(section, current, errors, static (string text, out int value) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value), "is not a whole number", string.Empty);
+
+    private static bool ParseBool(IConfigurationSection section, bool current, List<string> errors) =>
+        Parse(section, current, errors, static (string text, out bool value) => bool.TryParse(text, out value), "is not true or false", string.Empty);
+
+    /// <summary>An empty value keeps the default; one that does not parse keeps it too and becomes an error naming the key.</summary>
+    private static T Parse<T>(IConfigurationSection section, T current, List<string> errors, TryParser<T> tryParse, string problem, string hint)
     {
         if (string.IsNullOrWhiteSpace(section.Value))
         {
             return current;
         }
 
-        if (TimeSpan.TryParse(section.Value, CultureInfo.InvariantCulture, out var value))
+        if (tryParse(section.Value, out var value))
         {
             return value;
         }
 
-        errors.Add($"{section.Path} is not a duration: '{section.Value}' (use hh:mm:ss, e.g. 00:00:05).");
-        return current;
-    }
-
-    private static int ParseInt(IConfigurationSection section, int current, List<string> errors)
-    {
-        if (string.IsNullOrWhiteSpace(section.Value))
-        {
-            return current;
-        }
-
-        if (int.TryParse(section.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        errors.Add($"{section.Path} is not a whole number: '{section.Value}'.");
+        errors.Add($"{section.Path} {problem}: '{section.Value}'{hint}.");
         return current;
     }
 
@@ -182,22 +178,6 @@ internal sealed class GatewayOptionsConfiguration(IConfiguration? configuration,
         }
 
         errors.Add($"{section.Path} must be Never, OnFailure or Always (was '{section.Value}').");
-        return current;
-    }
-
-    private static bool ParseBool(IConfigurationSection section, bool current, List<string> errors)
-    {
-        if (string.IsNullOrWhiteSpace(section.Value))
-        {
-            return current;
-        }
-
-        if (bool.TryParse(section.Value, out var value))
-        {
-            return value;
-        }
-
-        errors.Add($"{section.Path} is not true or false: '{section.Value}'.");
         return current;
     }
 }
