@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace Pico.Gateway.Management.Benchmarks.Child;
+
+/// <summary>The test child's flood mode: numbered lines through a 1 MiB buffer, so the pipe sees 1 MiB writes.</summary>
+internal static class Flood
+{
+    public static int Run(int count, Stamps stamps, long started)
+    {
+        var writing = Stamps.Now();
+        using (var buffered = new BufferedStream(Console.OpenStandardOutput(), 1024 * 1024))
+        {
+            Span<byte> line = stackalloc byte["line "u8.Length + 12];
+            "line "u8.CopyTo(line);
+            var digits = line["line "u8.Length..];
+            for (var i = 1; i <= count; i++)
+            {
+                i.TryFormat(digits, out var written, provider: CultureInfo.InvariantCulture);
+                digits[written] = (byte)'\n';
+                buffered.Write(line[..("line "u8.Length + written + 1)]);
+            }
+        }
+
+        var done = Stamps.Now();
+        stamps.Write("main", started);
+        stamps.Write("flood-start", writing);
+        stamps.Write("flood-end", done);
+        return 0;
+    }
+}

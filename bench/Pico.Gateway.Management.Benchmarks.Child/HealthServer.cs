@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Pico.Gateway.Management.Benchmarks.Child;
+
+/// <summary>
+/// A minimal HTTP/1.1 health endpoint on blocking sockets (a thread per connection, keep-alive), so that its own latency is
+/// a few microseconds and nothing in it polls. SIGTERM or SIGINT ends it with exit code 0.
+/// </summary>
+internal static class HealthServer
+{
+    private static readonly byte[] Healthy = Encoding.ASCII.GetBytes(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"status\":\"ok\"}");
+
+    private static readonly byte[] NotFound = Encoding.ASCII.GetBytes(
+        "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+
+    private static int _answered;
+
+    public static int Run(int port, Stamps stamps)
+    {
+        using var shutdown = new ManualResetEventSlim();
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Shutdown(context, shutdown));
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Shutdown(context, shutdown));
+
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        listener.Listen(512);
+        stamps.Write("listen", Stamps.Now());
+
+        var acceptor = new Thread(() => Accept(listener, stamps)) { IsBackground = true, Name = "accept" };
+        acceptor.Start();
+        shutdown.Wait();
+        stamps.Write("term", Stamps.Now());
+        return 0;
+    }
+
+    private static void Shutdown(PosixSignalContext context, ManualResetEventSlim shutdown)
+    {
+        context.Cancel = true;
+        shutdown.Set();
+    }
+
+    private static void Accept(Socket listener, Stamps stamps)
+    {
+        while (true)
+        {
+            Socket connection;
+            try
+            {
+                connection = listener.Accept();
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            connection.NoDelay = true;
+            var serve = new Thread(() => Serve(connection, stamps), 128 * 1024) { IsBackground = true, Name = "connection" };
+            serve.Start();
+        }
+    }
+
+    private static void Serve(Socket connection, Stamps stamps)
+    {
+        using (connection)
+        {
+            var buffer = new byte[8192];
+            var filled = 0;
+            try
+            {
+                while (true)
+                {
+                    var end = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8);
+                    if (end < 0)
+                    {
+                        if (filled == buffer.Length)
+                        {
+                            return;
+                        }
+
+                        var read = connection.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
+                        if (read <= 0)
+                        {
+                            return;
+                        }
+
+                        filled += read;
+                        continue;
+                    }
+
+                    var head = buffer.AsSpan(0, end);
+                    var healthy = head.StartsWith("GET /health "u8);
+                    // Stamped as the answer is handed to the kernel: after the send, this thread may run only once the probe has its answer.
+                    var sent = Stamps.Now();
+                    connection.Send(healthy ? Healthy : NotFound);
+                    if (healthy && Interlocked.Exchange(ref _answered, 1) == 0)
+                    {
+                        stamps.Write("first200", sent);
+                    }
+
+                    var consumed = end + 4;
+                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                    filled -= consumed;
+                }
+            }
+            catch (SocketException)
+            {
+            }
+        }
+    }
+}

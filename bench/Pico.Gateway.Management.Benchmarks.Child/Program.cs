@@ -1,0 +1,48 @@
+namespace Pico.Gateway.Management.Benchmarks.Child;
+
+/// <summary>
+/// The gateway every supervisor runs in the benchmarks (ours, supervisord, PM2): the test child's modes, plus CLOCK_MONOTONIC
+/// stamps appended to a file so that the harness can tell the gateway's own moments (listening, first 200, flood start and end)
+/// from the supervisor's.
+/// </summary>
+internal static class Program
+{
+    private const int UsageExitCode = 64;
+
+    private const string Usage = """
+        usage: Pico.Gateway.Management.Benchmarks.Child <mode> [options]
+          healthy --port N [--stamps FILE]      serve GET /health (200, JSON object) on 127.0.0.1:N until SIGTERM
+          flood [--lines N] [--stamps FILE]     write N short lines ("line 1".."line N") to stdout, then exit 0
+          exit [--code C]                       exit at once with code C
+        """;
+
+    public static int Main(string[] args)
+    {
+        var started = Stamps.Now();
+        if (args.Length == 0 || args.Length % 2 == 0)
+        {
+            Console.Error.WriteLine(Usage);
+            return UsageExitCode;
+        }
+
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i < args.Length; i += 2)
+        {
+            options[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        var stamps = new Stamps(options.GetValueOrDefault("stamps"));
+        switch (args[0])
+        {
+            case "healthy" when options.TryGetValue("port", out var port):
+                return HealthServer.Run(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), stamps);
+            case "flood":
+                return Flood.Run(int.Parse(options.GetValueOrDefault("lines", "1000000"), System.Globalization.CultureInfo.InvariantCulture), stamps, started);
+            case "exit":
+                return int.Parse(options.GetValueOrDefault("code", "0"), System.Globalization.CultureInfo.InvariantCulture);
+            default:
+                Console.Error.WriteLine(Usage);
+                return UsageExitCode;
+        }
+    }
+}

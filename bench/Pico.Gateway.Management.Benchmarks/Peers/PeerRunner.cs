@@ -1,0 +1,129 @@
+using System.Globalization;
+using Pico.Gateway.Management.Benchmarks.Infrastructure;
+using Pico.Gateway.Management.Benchmarks.Scenarios;
+
+namespace Pico.Gateway.Management.Benchmarks.Peers;
+
+/// <summary>
+/// <c>peers [--reps 20] [--lines 1000000] [--supervisord /usr/bin/supervisord] [--pm2 DIR/node_modules/pm2] [--out FILE]</c>:
+/// the bench child under us, a private supervisord and a private PM2, scenarios 1-5 where they apply, and the ratios ours/theirs.
+/// </summary>
+internal static class PeerRunner
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = BenchArgs.Parse(args);
+        var repetitions = options.Int("reps", 20);
+        var lines = options.Int("lines", 1_000_000);
+        var ours = new Measurements();
+        var supervisord = new Measurements();
+        var pm2 = new Measurements();
+        using var directory = new TempDirectory("pico-peers");
+
+        Console.Error.WriteLine($"peers: {repetitions} repetitions, {lines:N0} lines");
+        Console.Error.WriteLine("ours...");
+        await OursScenarios.ReadinessAndGracefulStopAsync(directory.Path, repetitions, ours);
+        await OursScenarios.CrashAsync(directory.Path, repetitions, ours);
+        await OursScenarios.RestartAsync(directory.Path, repetitions, ours);
+        await OursScenarios.OwnStopStartAsync(directory.Path, repetitions, ours);
+        await OursScenarios.FloodBaselineAsync(directory.Path, repetitions, lines, "exec {child} {args} > /dev/null", "devnull", ours);
+        await OursScenarios.FloodAsync(directory.Path, repetitions, lines, ours);
+        await using (var host = await SampleHostProcess.StartAsync(directory.Path))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            ours["memory.idle.rss"].Add(host.Memory().Rss / 1048576.0);
+        }
+
+        if (options.Get("supervisord") is { Length: > 0 } supervisordPath)
+        {
+            Console.Error.WriteLine("supervisord...");
+            using var own = new TempDirectory("pico-supervisord");
+            await using var peer = await SupervisordPeer.StartAsync(supervisordPath, own.Path, lines);
+            await PeerScenarios.SupervisordAsync(peer, repetitions, lines, supervisord);
+        }
+
+        if (options.Get("pm2") is { Length: > 0 } pm2Module)
+        {
+            Console.Error.WriteLine("PM2...");
+            using var own = new TempDirectory("pico-pm2");
+            await using var peer = await Pm2Peer.StartAsync(pm2Module, own.Path, lines);
+            await PeerScenarios.Pm2Async(peer, repetitions, lines, pm2);
+        }
+
+        var report = Report(ours, supervisord, pm2, repetitions, lines, options);
+        Console.WriteLine(report);
+        if (options.Get("out") is { } output)
+        {
+            await File.WriteAllTextAsync(output, report);
+        }
+
+        return 0;
+    }
+
+    private static string Report(Measurements ours, Measurements supervisord, Measurements pm2, int repetitions, int lines, BenchArgs options)
+    {
+        var rows = new System.Text.StringBuilder();
+        var devnull = ours.Median("devnull.childWriting");
+
+        void Row(string scenario, string name, Func<Measurements, double> value, string format, string unit, bool higherIsBetter = false, string? peerNote = null)
+        {
+            var o = value(ours);
+            var s = supervisord.Has(name) || name.StartsWith("slowdown", StringComparison.Ordinal) ? value(supervisord) : double.NaN;
+            var p = pm2.Has(name) || name.StartsWith("slowdown", StringComparison.Ordinal) ? value(pm2) : double.NaN;
+            string Cell(double v) => double.IsNaN(v) ? peerNote ?? "n/a" : v.ToString(format, CultureInfo.InvariantCulture) + unit;
+            string Ratio(double theirs) => double.IsNaN(theirs) || double.IsNaN(o) || theirs == 0 ? "–" : (o / theirs).ToString("0.000", CultureInfo.InvariantCulture);
+            rows.Append(CultureInfo.InvariantCulture, $"| {scenario} | {Cell(o)} | {Cell(s)} | {Cell(p)} | {Ratio(s)} | {Ratio(p)} |\n");
+        }
+
+        Row("1 readiness: first 200 on /health → running (median)", "readiness", m => m.Median("readiness"), "0.000", " ms", peerNote: "n/a (no health check)");
+        Row("2 crash: SIGKILL → stopped/exited event (median)", "crash", m => m.Median("crash"), "0.000", " ms");
+        Row("3 graceful stop: gateway's exit → stopped/exit event (median)", "graceful", m => m.Median("graceful"), "0.000", " ms");
+        Row("3 … stop request → stopped/exit event (median)", "graceful.request", m => m.Median("graceful.request"), "0.0", " ms");
+        Row("4 restart: request → new gateway listening and reported (median)", "restart", m => m.Median("restart"), "0.0", " ms");
+        Row("5 log ingestion: lines/s, child's first write → last line in the sink (median; higher is better)", "flood.endToEndRate", m => m.Median("flood.endToEndRate"), "N0", "/s", higherIsBetter: true);
+        Row("5 lines lost (worst run)", "flood.lost", m => m.Has("flood.lost") ? m["flood.lost"].Max() : double.NaN, "0", "");
+        Row("5 child's own writing time (median)", "flood.childWriting", m => m.Median("flood.childWriting"), "0.0", " ms");
+        Row($"5 child slowed vs /dev/null ({devnull:0.0} ms)", "slowdown", m => m.Median("flood.childWriting") / devnull, "0.00", "×");
+        Row("8 supervisor's resident memory, idle with the gateway running", "memory.idle.rss", m => m.Median("memory.idle.rss"), "0.0", " MiB");
+
+        return $"""
+            ## Peers: the same child under supervisord, PM2 and Pico.Gateway.Management
+
+            Machine: {ScenarioRunner.Machine()}
+            supervisord {Version("supervisord", "--version")}, PM2 {Pm2Version(options.Get("pm2"))}, node {Version("node", "--version")}; {repetitions} repetitions per scenario after one warm-up, {lines:N0} lines.
+            Ratios are ours/theirs of the medians: below 1 ours is faster, except lines/s where above 1 ours is faster.
+            Ours is the library in process (scenario 8: the sample host, an ASP.NET Core app with the dashboard); supervisord's
+            log sink is its stdout_logfile, PM2's its out_file.
+
+            | scenario | ours | supervisord | PM2 | ours/supervisord | ours/PM2 |
+            |---|---|---|---|---|---|
+            {rows}
+            """;
+    }
+
+    private static string Version(string command, string argument)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, argument) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var text = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            process.WaitForExit(10_000);
+            return text.Trim();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "?";
+        }
+    }
+
+    private static string Pm2Version(string? module)
+    {
+        if (module is null || !File.Exists(Path.Combine(module, "package.json")))
+        {
+            return "?";
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(module, "package.json")));
+        return document.RootElement.GetProperty("version").GetString() ?? "?";
+    }
+}

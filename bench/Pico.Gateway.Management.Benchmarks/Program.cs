@@ -1,0 +1,29 @@
+using BenchmarkDotNet.Running;
+using Pico.Gateway.Management.Benchmarks.Micro;
+using Pico.Gateway.Management.Benchmarks.Peers;
+using Pico.Gateway.Management.Benchmarks.Scenarios;
+
+namespace Pico.Gateway.Management.Benchmarks;
+
+/// <summary>
+/// <c>scenarios ...</c>: the end-to-end scenario table; <c>peers ...</c>: the same child under supervisord, PM2 and us;
+/// anything else goes to BenchmarkDotNet (<c>--filter *</c> runs every micro benchmark).
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["scenarios", .. var scenarioArgs])
+        {
+            return await ScenarioRunner.RunAsync(scenarioArgs);
+        }
+
+        if (args is ["peers", .. var peerArgs])
+        {
+            return await PeerRunner.RunAsync(peerArgs);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, MicroConfig.Create());
+        return 0;
+    }
+}

@@ -1,0 +1,310 @@
+using System.Diagnostics;
+using Pico.Gateway.Management.Benchmarks.Infrastructure;
+
+namespace Pico.Gateway.Management.Benchmarks.Scenarios;
+
+/// <summary>Scenarios 1-5 and the in-process halves of 6 and 7, against the library with the bench child.</summary>
+internal static class OursScenarios
+{
+    /// <summary>(1) first 200 on /health → running event, and (3) the gateway's own exit → stopped event, on the same starts.</summary>
+    public static async Task ReadinessAndGracefulStopAsync(string directory, int repetitions, Measurements into)
+    {
+        await using var ours = OursHarness.Healthy(directory);
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            var (pid, requested, running) = await ours.StartRunningAsync();
+            var first200 = await ours.Stamps.WaitAsync("first200", pid);
+            var listen = await ours.Stamps.WaitAsync("listen", pid);
+
+            var exit = ExitWatch.Start(pid);
+            var sequence = ours.Manager.Current.Sequence;
+            var stopRequested = Clock.Now();
+            var stop = await ours.Manager.StopAsync();
+            var (_, stopped) = await ours.Events.WaitAsync(sequence, e => e.Status == GatewayStatus.Stopped);
+            var exited = await exit.WaitAsync();
+            await stop.Exited;
+            if (i == 0)
+            {
+                continue; // warm-up: JIT of the probe, the state machine and the spawn path
+            }
+
+            into["readiness"].Add(Clock.Ms(running - first200));
+            into["readiness.listen"].Add(Clock.Ms(running - listen));
+            into["readiness.spawn"].Add(Clock.Ms(running - requested));
+            into["graceful"].Add(Clock.Ms(stopped - exited));
+            into["graceful.request"].Add(Clock.Ms(stopped - stopRequested));
+        }
+    }
+
+    /// <summary>(2) SIGKILL of the gateway → stopped event; also SIGKILL → the kernel's exit notification, which no supervisor can beat.</summary>
+    public static async Task CrashAsync(string directory, int repetitions, Measurements into)
+    {
+        await using var ours = OursHarness.Healthy(directory);
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            var (pid, _, _) = await ours.StartRunningAsync();
+            var exit = ExitWatch.Start(pid);
+            var sequence = ours.Manager.Current.Sequence;
+            var killed = Clock.Now();
+            _ = Native.kill(pid, Native.SIGKILL);
+            var (_, stopped) = await ours.Events.WaitAsync(sequence, e => e.Status == GatewayStatus.Stopped);
+            var exited = await exit.WaitAsync();
+            if (i == 0)
+            {
+                continue;
+            }
+
+            into["crash"].Add(Clock.Ms(stopped - killed));
+            into["crash.kernel"].Add(Clock.Ms(exited - killed));
+            into["crash.afterExit"].Add(Clock.Ms(stopped - exited));
+        }
+    }
+
+    /// <summary>(4) restart request → the new gateway's running event.</summary>
+    public static async Task RestartAsync(string directory, int repetitions, Measurements into)
+    {
+        await using var ours = OursHarness.Healthy(directory);
+        var (pid, _, _) = await ours.StartRunningAsync();
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            var sequence = ours.Manager.Current.Sequence;
+            var requested = Clock.Now();
+            var restarted = await ours.Manager.RestartAsync();
+            var newPid = restarted.ProcessId ?? throw new InvalidOperationException($"restart failed: {restarted.Message}");
+            var (_, running) = await ours.Events.WaitAsync(sequence, e => e.Status == GatewayStatus.Running && e.ProcessId == newPid);
+            var listen = await ours.Stamps.WaitAsync("listen", newPid);
+            if (i > 0)
+            {
+                into["restart"].Add(Clock.Ms(running - requested));
+                into["restart.listen"].Add(Clock.Ms(listen - requested));
+            }
+
+            pid = newPid;
+        }
+
+        await ours.StopAsync();
+    }
+
+    /// <summary>(4) baseline: the gateway's own start (spawn → listening) and stop (SIGTERM → exit), with no supervisor.</summary>
+    public static async Task OwnStopStartAsync(string directory, int repetitions, Measurements into)
+    {
+        var stamps = new StampFile(Path.Combine(directory, "own-stamps.txt"));
+        var port = Paths.FreePort();
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            var info = new ProcessStartInfo(Paths.Child) { UseShellExecute = false };
+            foreach (var argument in new[] { "healthy", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--stamps", stamps.Path })
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            var spawned = Clock.Now();
+            using var process = Process.Start(info)!;
+            var listen = await stamps.WaitAsync("listen", process.Id);
+            await WaitHealthyAsync(port);
+            var exit = ExitWatch.Start(process.Id);
+            var terminated = Clock.Now();
+            _ = Native.kill(process.Id, Native.SIGTERM);
+            var exited = await exit.WaitAsync();
+            await process.WaitForExitAsync();
+            if (i == 0)
+            {
+                continue;
+            }
+
+            into["own.start"].Add(Clock.Ms(listen - spawned));
+            into["own.stop"].Add(Clock.Ms(exited - terminated));
+            into["own.stopStart"].Add(Clock.Ms(listen - spawned + (exited - terminated)));
+        }
+    }
+
+    /// <summary>(5) a child writing <paramref name="lines"/> short lines through the manager into the ring buffer and a counting sink.</summary>
+    public static async Task FloodAsync(string directory, int repetitions, int lines, Measurements into)
+    {
+        var sink = new CountingSink(lines);
+        await using var ours = new OursHarness(directory, ["flood", "--lines", lines.ToString(System.Globalization.CultureInfo.InvariantCulture)], [sink]);
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            sink.Reset();
+            var sequence = ours.Manager.Current.Sequence;
+            var requested = Clock.Now();
+            var started = await ours.Manager.StartAsync();
+            var pid = started.ProcessId ?? throw new InvalidOperationException(started.Message);
+            var (_, stopped) = await ours.Events.WaitAsync(sequence, e => e.Status == GatewayStatus.Stopped, TimeSpan.FromSeconds(120));
+            var floodStart = await ours.Stamps.WaitAsync("flood-start", pid);
+            var floodEnd = await ours.Stamps.WaitAsync("flood-end", pid);
+            var captured = sink.Count;
+            var buffered = ours.Logs.Total;
+            if (i == 0)
+            {
+                continue;
+            }
+
+            into["flood.lost"].Add(lines - captured);
+            into["flood.bufferLost"].Add(lines - buffered);
+            if (captured == lines && sink.LastText != $"line {lines}")
+            {
+                into["flood.lost"].Add(1); // out of order or corrupted: count it as a loss
+            }
+
+            into["flood.sinkRate"].Add((lines - 1) / ((sink.LastStamp - sink.FirstStamp) / 1e9));
+            into["flood.endToEndRate"].Add(lines / ((sink.LastStamp - floodStart) / 1e9));
+            into["flood.childWriting"].Add(Clock.Ms(floodEnd - floodStart));
+            into["flood.wall"].Add(Clock.Ms(stopped - requested));
+            into["flood.bytesPerLine"].Add((sink.AllocatedAtLast - sink.AllocatedAtFirst) / (double)(lines - 1));
+            into["flood.stringBytesPerLine"].Add(sink.StringBytes / (double)(lines - 1));
+        }
+    }
+
+    /// <summary>
+    /// (5) baselines: the same child writing to /dev/null, and into a pipe read by cat (the floor of any pipe reader). The shell command
+    /// has {child} and {args} to fill in: "exec {child} {args} > /dev/null" or "{child} {args} | cat > /dev/null".
+    /// </summary>
+    public static async Task FloodBaselineAsync(string directory, int repetitions, int lines, string shell, string prefix, Measurements into)
+    {
+        var stamps = new StampFile(Path.Combine(directory, $"{prefix}-stamps.txt"));
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            stamps.Reset();
+            var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(shell
+                .Replace("{child}", $"'{Paths.Child}'", StringComparison.Ordinal)
+                .Replace("{args}", $"flood --lines {lines} --stamps '{stamps.Path}'", StringComparison.Ordinal));
+            var spawned = Clock.Now();
+            using var process = Process.Start(info)!;
+            await process.WaitForExitAsync();
+            var ended = Clock.Now();
+            var start = stamps.TryGetLatest("flood-start", out _) ?? throw new InvalidOperationException("no flood-start stamp");
+            var end = stamps.TryGetLatest("flood-end", out _) ?? throw new InvalidOperationException("no flood-end stamp");
+            if (i == 0)
+            {
+                continue;
+            }
+
+            into[$"{prefix}.childWriting"].Add(Clock.Ms(end - start));
+            into[$"{prefix}.wall"].Add(Clock.Ms(ended - spawned));
+        }
+    }
+
+    /// <summary>(6) in process: IGatewayManager.Current, nanoseconds and bytes per read on this thread.</summary>
+    public static void StatusRead(Measurements into)
+    {
+        using var directory = new TempDirectory("pico-status");
+        var ours = OursHarness.Healthy(directory.Path);
+        IGatewayManager manager = ours.Manager;
+        const int Reads = 50_000_000;
+        long sequenceSum = 0;
+        for (var round = 0; round < 6; round++)
+        {
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            var started = Stopwatch.GetTimestamp();
+            for (var i = 0; i < Reads; i++)
+            {
+                sequenceSum += manager.Current.Sequence;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            if (round > 0)
+            {
+                into["status.ns"].Add(elapsed.TotalNanoseconds / Reads);
+                into["status.bytes"].Add(bytes / (double)Reads);
+            }
+        }
+
+        GC.KeepAlive(sequenceSum);
+        ours.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>(7) in process: delivery latency (event timestamp → OnNext) to <paramref name="subscribers"/> subscribers over start/stop cycles.</summary>
+    public static async Task EventsInProcessAsync(string directory, int subscribers, int cycles, Measurements into)
+    {
+        await using var ours = OursHarness.Healthy(directory);
+        var latencies = new double[subscribers * cycles * 8];
+        var count = new Counter();
+        var baseline = ours.Manager.Current.Sequence;
+        var subscriptions = new List<IDisposable>(subscribers);
+        for (var i = 0; i < subscribers; i++)
+        {
+            subscriptions.Add(ours.Manager.Events.Subscribe(new LatencyObserver(baseline, latencies, count)));
+        }
+
+        for (var cycle = 0; cycle < cycles; cycle++)
+        {
+            await ours.StartRunningAsync();
+            var sequence = ours.Manager.Current.Sequence;
+            await ours.StopAsync();
+            await ours.Events.WaitAsync(sequence, e => e.Status == GatewayStatus.Stopped);
+        }
+
+        var expected = (ours.Manager.Current.Sequence - baseline) * subscribers;
+        var deadline = Clock.Now() + 10_000_000_000;
+        while (Volatile.Read(ref count.Value) < expected && Clock.Now() < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        foreach (var subscription in subscriptions)
+        {
+            subscription.Dispose();
+        }
+
+        into["events.inProcess"].AddRange(latencies.AsSpan(0, Math.Min(Volatile.Read(ref count.Value), latencies.Length)).ToArray());
+        into["events.inProcess.missing"].Add(expected - Volatile.Read(ref count.Value));
+    }
+
+    private static async Task WaitHealthyAsync(int port)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(5);
+        }
+
+        throw new TimeoutException("the gateway never answered /health");
+    }
+
+    private sealed class Counter
+    {
+        public int Value;
+    }
+
+    private sealed class LatencyObserver(long baseline, double[] latencies, Counter counter) : IObserver<GatewayEvent>
+    {
+        public void OnNext(GatewayEvent value)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (value.Sequence <= baseline)
+            {
+                return;
+            }
+
+            var index = Interlocked.Increment(ref counter.Value) - 1;
+            if (index < latencies.Length)
+            {
+                latencies[index] = (now - value.Timestamp).TotalMilliseconds;
+            }
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnCompleted()
+        {
+        }
+    }
+}

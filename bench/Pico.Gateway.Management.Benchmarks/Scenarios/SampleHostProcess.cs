@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Pico.Gateway.Management.Benchmarks.Infrastructure;
+
+namespace Pico.Gateway.Management.Benchmarks.Scenarios;
+
+/// <summary>
+/// The sample host as a user runs it (<c>dotnet Pico.Gateway.Management.SampleHost.dll --urls http://127.0.0.1:PORT</c>), with a
+/// private picoclaw config whose gateway (the bundled demo gateway) listens on another free loopback port.
+/// </summary>
+internal sealed class SampleHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private SampleHostProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        BaseUri = new Uri($"http://127.0.0.1:{port}/");
+        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int Port { get; }
+
+    public int ProcessId => _process.Id;
+
+    public Uri BaseUri { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<SampleHostProcess> StartAsync(string directory)
+    {
+        var port = Paths.FreePort();
+        var gatewayPort = Paths.FreePort();
+        var config = Path.Combine(directory, "config.json");
+        await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $$$$"""
+            {"agents":{"defaults":{"model_name":"demo"}},"model_list":[{"model_name":"demo","model":"demo/echo","api_key":"demo"}],"gateway":{"host":"127.0.0.1","port":{{{{gatewayPort}}}}}}
+            """));
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(Paths.SampleHostDll);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.Environment["PICOCLAW_CONFIG"] = config;
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var host = new SampleHostProcess(process, port);
+        await host.WaitForStatusAsync("running", TimeSpan.FromSeconds(60));
+        return host;
+    }
+
+    public async Task<string> StatusAsync()
+    {
+        using var response = await Client.GetAsync(new Uri("api/gateway/status", UriKind.Relative));
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.GetProperty("gateway_status").GetString()!;
+    }
+
+    public async Task WaitForStatusAsync(string status, TimeSpan timeout)
+    {
+        var deadline = Clock.Now() + (long)timeout.TotalNanoseconds;
+        while (true)
+        {
+            try
+            {
+                if (await StatusAsync() == status)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the sample host exited with code {_process.ExitCode}");
+            }
+
+            if (Clock.Now() > deadline)
+            {
+                throw new TimeoutException($"the sample host's gateway never reached '{status}'");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task PostAsync(string action)
+    {
+        using var response = await Client.PostAsync(new Uri($"api/gateway/{action}", UriKind.Relative), null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>VmRSS, RssAnon and RssFile of the host process, in bytes.</summary>
+    public (long Rss, long Anonymous, long File) Memory() => ReadMemory(_process.Id);
+
+    public static (long Rss, long Anonymous, long File) ReadMemory(int pid)
+    {
+        long rss = 0, anonymous = 0, file = 0;
+        foreach (var line in System.IO.File.ReadLines($"/proc/{pid}/status"))
+        {
+            var value = line.Split(':', 2);
+            if (value.Length != 2)
+            {
+                continue;
+            }
+
+            var kilobytes = value[1].Trim().Split(' ')[0];
+            switch (value[0])
+            {
+                case "VmRSS":
+                    rss = long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
+                    break;
+                case "RssAnon":
+                    anonymous = long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
+                    break;
+                case "RssFile":
+                    file = long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
+                    break;
+            }
+        }
+
+        return (rss, anonymous, file);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _ = Native.kill(_process.Id, Native.SIGTERM);
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+}
