@@ -29,11 +29,16 @@ for id in "${packages[@]}"; do
   for entry in README.md icon.png "lib/net10.0/$id.dll" "lib/net10.0/$id.xml"; do
     grep -qxF "$entry" <<<"$listing" || { echo "pack.sh: $nupkg lacks $entry" >&2; failed=1; }
   done
-  unzip -Z1 "$snupkg" | grep -qxF "lib/net10.0/$id.pdb" || { echo "pack.sh: $snupkg lacks $id.pdb" >&2; failed=1; }
-  unzip -p "$nupkg" "$id.nuspec" | grep -q '<repository type="git"' || { echo "pack.sh: $nupkg has no repository commit" >&2; failed=1; }
+  # Outputs are captured before grep: with pipefail, `grep -q` closing the pipe early would fail the check at random (SIGPIPE).
+  symbols=$(unzip -Z1 "$snupkg")
+  grep -qxF "lib/net10.0/$id.pdb" <<<"$symbols" || { echo "pack.sh: $snupkg lacks $id.pdb" >&2; failed=1; }
+  nuspec=$(unzip -p "$nupkg" "$id.nuspec")
+  grep -q '<repository type="git"' <<<"$nuspec" || { echo "pack.sh: $nupkg has no repository commit" >&2; failed=1; }
   # SourceLink needs a remote to point at: a clone of a hosted repository has one, a bare local repository may not.
   if [[ "$remote" == https://* ]]; then
-    unzip -p "$snupkg" "lib/net10.0/$id.pdb" | grep -aq '"documents"' || { echo "pack.sh: $id.pdb has no SourceLink" >&2; failed=1; }
+    unzip -p "$snupkg" "lib/net10.0/$id.pdb" > "$out/$id.pdb.check"
+    grep -aq '"documents"' "$out/$id.pdb.check" || { echo "pack.sh: $id.pdb has no SourceLink" >&2; failed=1; }
+    rm -f "$out/$id.pdb.check"
   fi
 done
 
