@@ -29,7 +29,8 @@ internal sealed class SampleHostProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<SampleHostProcess> StartAsync(string directory)
+    /// <summary>Starts the host: <c>dotnet</c> with the built dll, or a Native AOT build of it when <paramref name="aotExecutable"/> is given.</summary>
+    public static async Task<SampleHostProcess> StartAsync(string directory, string? aotExecutable = null)
     {
         var port = Paths.FreePort();
         var gatewayPort = Paths.FreePort();
@@ -37,13 +38,22 @@ internal sealed class SampleHostProcess : IAsyncDisposable
         await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $$$$"""
             {"agents":{"defaults":{"model_name":"demo"}},"model_list":[{"model_name":"demo","model":"demo/echo","api_key":"demo"}],"gateway":{"host":"127.0.0.1","port":{{{{gatewayPort}}}}}}
             """));
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(aotExecutable ?? "dotnet")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        info.ArgumentList.Add(Paths.SampleHostDll);
+        if (aotExecutable is null)
+        {
+            info.ArgumentList.Add(Paths.SampleHostDll);
+        }
+        else
+        {
+            // A published executable has no demo gateway beside it: use the one the build put beside the dll.
+            info.Environment["PICOCLAW_BINARY"] = Path.Combine(Path.GetDirectoryName(Paths.SampleHostDll)!, "Pico.Gateway.Management.DemoGateway");
+        }
+
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment["PICOCLAW_CONFIG"] = config;
