@@ -5,11 +5,22 @@ namespace Pico.Gateway.Management.Tests.Child;
 
 internal sealed class HealthResponder(HealthSettings settings)
 {
+    private const int DefaultExitCode = 3;
+
     private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private readonly TaskCompletionSource<int> _exitRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Completes with the code once a GET of the exit route has been answered: the program then exits by itself, unasked by its supervisor.
+    public Task<int> ExitRequested => _exitRequested.Task;
 
     public HttpReply Respond(HttpRequestHead request)
     {
         Console.Out.WriteLine($"request {request.Method} {request.Target}");
+        if (settings.ExitRoute is { } exitRoute && request.Path == exitRoute)
+        {
+            return RespondToExit(request);
+        }
+
         if (request.Path != "/health")
         {
             return new HttpReply(404, """{"error":"not found"}""");
@@ -22,6 +33,22 @@ internal sealed class HealthResponder(HealthSettings settings)
 
         var (statusCode, body) = ReadHealthFile() ?? (settings.StatusCode, settings.Body);
         return new HttpReply(statusCode, body ?? DefaultBody());
+    }
+
+    private HttpReply RespondToExit(HttpRequestHead request)
+    {
+        var query = request.Target.Length > request.Path.Length ? request.Target[(request.Path.Length + 1)..] : string.Empty;
+        var code = DefaultExitCode;
+        if (query.StartsWith("code=", StringComparison.Ordinal)
+            && !int.TryParse(query["code=".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out code))
+        {
+            return new HttpReply(400, """{"error":"code must be a number"}""");
+        }
+
+        return new HttpReply(
+            200,
+            string.Create(CultureInfo.InvariantCulture, $$"""{"exiting":{{code}},"pid":{{Environment.ProcessId}}}"""),
+            () => _exitRequested.TrySetResult(code));
     }
 
     private string DefaultBody() => string.Create(

@@ -1,3 +1,4 @@
 namespace Pico.Gateway.Management.Tests.Child;
 
-internal readonly record struct HttpReply(int StatusCode, string JsonBody);
+// AfterSent runs once the reply is on the wire, so a reply that ends the program still reaches the client.
+internal readonly record struct HttpReply(int StatusCode, string JsonBody, Action? AfterSent = null);

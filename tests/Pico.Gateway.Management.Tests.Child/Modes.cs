@@ -144,10 +144,11 @@ internal static class Modes
             return 0;
         }
 
+        var responder = new HealthResponder(settings);
         TinyHttpServer server;
         try
         {
-            server = TinyHttpServer.Start(IPAddress.Loopback, settings.Port, new HealthResponder(settings).Respond);
+            server = TinyHttpServer.Start(IPAddress.Loopback, settings.Port, responder.Respond);
         }
         catch (SocketException exception)
         {
@@ -155,13 +156,21 @@ internal static class Modes
             return ListenFailedExitCode;
         }
 
+        Task finished;
         await using (server)
         {
             Console.Out.WriteLine($"READY {server.Port}");
-            await shutdown.Requested;
+            finished = await Task.WhenAny(shutdown.Requested, responder.ExitRequested);
         }
 
-        return 0;
+        if (finished != responder.ExitRequested)
+        {
+            return 0;
+        }
+
+        var code = await responder.ExitRequested;
+        Console.Out.WriteLine($"EXITING {code}");
+        return code;
     }
 
     private static void WriteLongLine(int bytes, int then)

@@ -6,7 +6,7 @@ internal static class Program
 
     private const string Usage = """
         usage: Pico.Gateway.Management.Tests.Child <mode> [options]
-          healthy --port N [--delay-ms D] [--status CODE] [--body JSON] [--health-file PATH]
+          healthy --port N [--delay-ms D] [--status CODE] [--body JSON] [--health-file PATH] [--exit-route PATH]
           ignore-term --port N [healthy options]
           grandchild --port N [healthy options]
           sleep

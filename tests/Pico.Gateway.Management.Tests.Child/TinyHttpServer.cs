@@ -85,6 +85,7 @@ internal sealed class TinyHttpServer : IAsyncDisposable
 
             // Closing with unread request bytes would send RST and could discard the response before the client reads it.
             socket.Shutdown(SocketShutdown.Send);
+            reply.AfterSent?.Invoke();
         }
         catch (IOException)
         {

@@ -37,6 +37,24 @@ internal static class ProcessTable
         return found;
     }
 
+    /// <summary>A live process whose environment carries the marker: one a test may signal.</summary>
+    public static bool IsAliveWithMarker(int pid, string marker)
+    {
+        try
+        {
+            return IsAlive(pid)
+                && File.ReadAllBytes($"/proc/{pid}/environ").AsSpan().IndexOf(Encoding.UTF8.GetBytes(marker)) >= 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A process exists and is not a zombie (an exited process whose parent has not reaped it yet is dead).</summary>
     public static bool IsAlive(int pid)
     {

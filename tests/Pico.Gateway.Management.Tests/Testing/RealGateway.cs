@@ -11,7 +11,7 @@ internal sealed class RealGateway : IAsyncDisposable
 {
     private readonly HttpHealthProbe _probe = new();
 
-    public RealGateway(string mode, string[]? extraArguments = null, TimeProvider? time = null, Action<GatewayOptions>? configure = null, int? port = null, string? marker = null)
+    public RealGateway(string mode, string[]? extraArguments = null, TimeProvider? time = null, Action<GatewayOptions>? configure = null, int? port = null, string? marker = null, IEnumerable<ILogSink>? sinks = null)
     {
         Port = port ?? TestChild.FreePort();
         Marker = marker ?? "pico-test-" + Guid.NewGuid().ToString("N");
@@ -39,7 +39,7 @@ internal sealed class RealGateway : IAsyncDisposable
         Manager = new GatewayManager(
             Microsoft.Extensions.Options.Options.Create(Options),
             Logs,
-            [Lines],
+            [Lines, .. sinks ?? []],
             _probe,
             [],
             new NoConfigurationFingerprint(),
