@@ -422,6 +422,9 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
                     HealthDetails = null,
                     HealthStatusCode = null,
                     LastError = ex.Message,
+
+                    // A crash restart that was due is spent (or was cancelled by this start): nothing is pending now.
+                    NextRestartTime = null,
                 });
             }
 

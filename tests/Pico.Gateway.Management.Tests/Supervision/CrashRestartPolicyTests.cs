@@ -203,6 +203,40 @@ public sealed class CrashRestartPolicyTests
     }
 
     [Fact]
+    public async Task A_crash_restart_whose_spawn_fails_goes_to_error_with_no_restart_pending()
+    {
+        await using var fixture = Create();
+        var process = await fixture.StartRunningAsync();
+        process.ExitWithCode(1);
+        await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Restarting);
+        fixture.Launcher.SpawnError = "could not start '/opt/gateway/picoclaw': No such file or directory";
+
+        await fixture.Time.AdvanceToTimerAsync(TimeSpan.FromSeconds(1));
+
+        var error = await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Error);
+        Assert.Equal(fixture.Launcher.SpawnError, error.LastError);
+        Assert.Null(error.NextRestartTime);
+        Assert.Null(fixture.Manager.Current.NextRestartTime);
+    }
+
+    [Fact]
+    public async Task A_start_during_a_pending_restart_whose_spawn_fails_leaves_no_restart_pending()
+    {
+        await using var fixture = Create();
+        var process = await fixture.StartRunningAsync();
+        process.ExitWithCode(1);
+        await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Restarting && e.NextRestartTime is not null);
+        fixture.Launcher.SpawnError = "could not start '/opt/gateway/picoclaw': Permission denied";
+
+        var start = await fixture.Manager.StartAsync();
+
+        Assert.Equal(GatewayStartOutcome.Failed, start.Outcome);
+        var error = fixture.Manager.Current;
+        Assert.Equal(GatewayStatus.Error, error.Status);
+        Assert.Null(error.NextRestartTime);
+    }
+
+    [Fact]
     public async Task A_requested_stop_is_never_restarted()
     {
         await using var fixture = Create(GatewayRestartPolicy.Always);
