@@ -1,15 +1,21 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
 namespace Pico.Gateway.Management.Processes;
 
 /// <summary>
 /// A spawned process group leader. One thread blocks in waitid for the exit notification and two block in read on the pipes:
-/// the kernel wakes them, nothing polls.
+/// the kernel wakes them, nothing polls. Each pipe's reader only drains it into pooled chunks; a thread of its own splits them
+/// into lines, so a burst of output costs the gateway a copy per chunk, not our work per line.
 /// </summary>
 internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 {
     private const int ReadChunkBytes = 64 * 1024;
     private const int ThreadStackBytes = 256 * 1024;
+
+    // How much output may wait to be split (16 MiB per pipe) before reading waits for the splitter, and the gateway's writes with it.
+    private const int MaxQueuedChunks = 256;
 
     private readonly TaskCompletionSource<GatewayProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stdoutDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -100,31 +106,55 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 
     private static void ReadPipe(int fd, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource done)
     {
+        var chunks = new BlockingCollection<(byte[] Buffer, int Count)>(MaxQueuedChunks);
+        StartThread(() => SplitChunks(chunks, stream, maxLineLength, output, done), $"{Thread.CurrentThread.Name} lines");
+        try
+        {
+            while (true)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(ReadChunkBytes);
+                long count;
+                fixed (byte* bytes = buffer)
+                {
+                    count = LibC.read(fd, bytes, ReadChunkBytes);
+                }
+
+                if (count > 0)
+                {
+                    chunks.Add((buffer, (int)count));
+                    continue;
+                }
+
+                ArrayPool<byte>.Shared.Return(buffer);
+                if (count == 0 || Marshal.GetLastPInvokeError() != LibC.EINTR)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            _ = LibC.close(fd);
+            chunks.CompleteAdding();
+        }
+    }
+
+    private static void SplitChunks(
+        BlockingCollection<(byte[] Buffer, int Count)> chunks, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource done)
+    {
         try
         {
             var splitter = new LineSplitter(stream, maxLineLength, output, ReadChunkBytes);
-            var buffer = new byte[ReadChunkBytes];
-            fixed (byte* bytes = buffer)
+            foreach (var (buffer, count) in chunks.GetConsumingEnumerable())
             {
-                while (true)
-                {
-                    var count = LibC.read(fd, bytes, ReadChunkBytes);
-                    if (count > 0)
-                    {
-                        splitter.Push(new ReadOnlySpan<byte>(bytes, (int)count));
-                    }
-                    else if (count == 0 || Marshal.GetLastPInvokeError() != LibC.EINTR)
-                    {
-                        break;
-                    }
-                }
+                splitter.Push(buffer.AsSpan(0, count));
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
             splitter.Complete();
         }
         finally
         {
-            _ = LibC.close(fd);
             done.TrySetResult();
         }
     }
