@@ -79,7 +79,7 @@ internal static class PeerRunner
         Row("2 crash: SIGKILL → stopped/exited event (median)", "crash", m => m.Median("crash"), "0.000", " ms");
         Row("3 graceful stop: gateway's exit → stopped/exit event (median)", "graceful", m => m.Median("graceful"), "0.000", " ms");
         Row("3 … stop request → stopped/exit event (median)", "graceful.request", m => m.Median("graceful.request"), "0.0", " ms");
-        Row("4 restart: request → new gateway listening and reported (median)", "restart", m => m.Median("restart"), "0.0", " ms");
+        Row("4 restart: request → new gateway answering 200 and reported running (median)", "restart", m => m.Median("restart"), "0.0", " ms");
         Row("5 log ingestion: lines/s, child's first write → last line in the sink (median; higher is better)", "flood.endToEndRate", m => m.Median("flood.endToEndRate"), "N0", "/s", higherIsBetter: true);
         Row("5 lines lost (worst run)", "flood.lost", m => m.Has("flood.lost") ? m["flood.lost"].Max() : double.NaN, "0", "");
         Row("5 child's own writing time (median)", "flood.childWriting", m => m.Median("flood.childWriting"), "0.0", " ms");

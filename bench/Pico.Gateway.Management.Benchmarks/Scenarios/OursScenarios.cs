@@ -259,7 +259,7 @@ internal static class OursScenarios
     }
 
     /// <summary>GET /health until a 200 arrives, reconnecting at once when refused (bounded: 10 s).</summary>
-    private static void HammerHealth(int port)
+    internal static void HammerHealth(int port)
     {
         var request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray();
         var buffer = new byte[4096];
