@@ -1,9 +1,9 @@
 namespace Pico.Gateway.Management.Benchmarks.Scenarios;
 
 /// <summary>
-/// A log sink that counts lines, stamps the first and the last one and reads the process's allocation counter at both: the bytes
-/// the capture path allocates per line, on every thread (pipe reader, line splitter), plus whatever else the process allocated
-/// meanwhile (the manager's startup probes: a fraction of a byte per line).
+/// A log sink that counts lines, stamps the first and the last one and reads two allocation counters at both: the splitting
+/// thread's own (the per-line path: what each line costs), and the whole process's (adding the pipe reader's chunk buffers a
+/// burst needs beyond what the shared pool holds, and whatever else the process allocated meanwhile, e.g. startup probes).
 /// </summary>
 internal sealed class CountingSink(int expected) : ILogSink
 {
@@ -19,6 +19,10 @@ internal sealed class CountingSink(int expected) : ILogSink
 
     public long AllocatedAtLast { get; private set; }
 
+    public long ThreadAllocatedAtFirst { get; private set; }
+
+    public long ThreadAllocatedAtLast { get; private set; }
+
     /// <summary>Bytes of the line strings themselves between the first and the last line (x64: 22 + 2 per char, rounded up to 8).</summary>
     public long StringBytes { get; private set; }
 
@@ -29,7 +33,7 @@ internal sealed class CountingSink(int expected) : ILogSink
     public void Reset()
     {
         Volatile.Write(ref _count, 0);
-        FirstStamp = LastStamp = AllocatedAtFirst = AllocatedAtLast = StringBytes = 0;
+        FirstStamp = LastStamp = AllocatedAtFirst = AllocatedAtLast = ThreadAllocatedAtFirst = ThreadAllocatedAtLast = StringBytes = 0;
         LastText = null;
         AllLines = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -40,6 +44,7 @@ internal sealed class CountingSink(int expected) : ILogSink
         if (count == 1)
         {
             AllocatedAtFirst = GC.GetTotalAllocatedBytes(precise: true);
+            ThreadAllocatedAtFirst = GC.GetAllocatedBytesForCurrentThread();
             FirstStamp = Infrastructure.Clock.Now();
             return;
         }
@@ -47,6 +52,7 @@ internal sealed class CountingSink(int expected) : ILogSink
         StringBytes += (22 + (2 * line.Text.Length) + 7) & ~7;
         if (count == expected)
         {
+            ThreadAllocatedAtLast = GC.GetAllocatedBytesForCurrentThread();
             AllocatedAtLast = GC.GetTotalAllocatedBytes(precise: true);
             LastStamp = Infrastructure.Clock.Now();
             LastText = line.Text;

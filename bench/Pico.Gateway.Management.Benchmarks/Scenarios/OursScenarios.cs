@@ -156,6 +156,7 @@ internal static class OursScenarios
             into["flood.childWriting"].Add(Clock.Ms(floodEnd - floodStart));
             into["flood.wall"].Add(Clock.Ms(stopped - requested));
             into["flood.bytesPerLine"].Add((sink.AllocatedAtLast - sink.AllocatedAtFirst) / (double)(lines - 1));
+            into["flood.threadBytesPerLine"].Add((sink.ThreadAllocatedAtLast - sink.ThreadAllocatedAtFirst) / (double)(lines - 1));
             into["flood.stringBytesPerLine"].Add(sink.StringBytes / (double)(lines - 1));
         }
     }
