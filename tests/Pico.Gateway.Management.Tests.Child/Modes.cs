@@ -40,23 +40,31 @@ internal static class Modes
         var readyFile = Path.Combine(Path.GetTempPath(), $"pico-grandchild-{Environment.ProcessId}-{Guid.NewGuid():N}.ready");
         try
         {
+            // inotify tells when the grandchild has written its ready file: nothing polls, even here.
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var watcher = new FileSystemWatcher(Path.GetDirectoryName(readyFile)!, Path.GetFileName(readyFile)) { NotifyFilter = NotifyFilters.FileName };
+            watcher.Created += (_, _) => created.TrySetResult();
+            watcher.EnableRaisingEvents = true;
+
             using var grandchild = SelfProcess.Start("sleep", "--ready-file", readyFile);
             Console.Out.WriteLine($"GRANDCHILD {grandchild.Id}");
-            var waitStarted = Stopwatch.GetTimestamp();
-            while (!File.Exists(readyFile))
+            if (File.Exists(readyFile))
             {
-                if (shutdown.Requested.IsCompleted)
-                {
-                    return 0;
-                }
+                created.TrySetResult();
+            }
 
-                if (grandchild.HasExited || Stopwatch.GetElapsedTime(waitStarted) > GrandchildReadyTimeout)
-                {
-                    await Console.Error.WriteLineAsync("the grandchild did not start sleeping");
-                    return GrandchildFailedExitCode;
-                }
+            var first = await Task.WhenAny(created.Task, grandchild.WaitForExitAsync(), shutdown.Requested)
+                .WaitAsync(GrandchildReadyTimeout)
+                .ContinueWith(static task => task.IsCompletedSuccessfully ? task.Result : null, TaskScheduler.Default);
+            if (first == shutdown.Requested)
+            {
+                return 0;
+            }
 
-                await Task.Delay(10);
+            if (first != created.Task)
+            {
+                await Console.Error.WriteLineAsync("the grandchild did not start sleeping");
+                return GrandchildFailedExitCode;
             }
         }
         finally
