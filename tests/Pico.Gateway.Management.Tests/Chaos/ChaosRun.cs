@@ -53,15 +53,24 @@ internal sealed class ChaosRun : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _outcomes = new(StringComparer.Ordinal);
     private readonly string[] _progress;
     private readonly int _lateSubscriberAfter;
+    private readonly int? _disposeAfter;
+    private bool _disposing;
+    private long _disposeTicks;
     private int _operationsDone;
     private int _previousPid;
     private SequenceChecker? _late;
 
-    public ChaosRun(int seed, int callers, int operationsPerCaller, string directory)
+    /// <param name="seed">Seeds every caller's <see cref="Random"/>.</param>
+    /// <param name="callers">How many callers run at once.</param>
+    /// <param name="operationsPerCaller">How many operations each caller draws.</param>
+    /// <param name="directory">Where the health file lives.</param>
+    /// <param name="disposeAfter">When set, the caller that completes this many operations (all callers together) disposes the manager mid-storm.</param>
+    public ChaosRun(int seed, int callers, int operationsPerCaller, string directory, int? disposeAfter = null)
     {
         _seed = seed;
         _progress = new string[callers];
         _lateSubscriberAfter = callers * operationsPerCaller / 2;
+        _disposeAfter = disposeAfter;
         _healthFile = Path.Combine(directory, "health");
         Gateway = new RealGateway(
             "healthy",
@@ -119,9 +128,10 @@ internal sealed class ChaosRun : IAsyncDisposable
     public string Because(string what)
     {
         var violations = Violations.Take(20).ToList();
-        return $"{what}\nseed {_seed} (rerun with PICO_CHAOS_SEED={_seed})\nnow {DateTimeOffset.UtcNow:HH:mm:ss.fff}, status: {Manager.Current}\n"
-            + $"progress: {Progress}\noutcomes: {Outcomes}\nlast events:\n  {Recorder.Recent}\n"
-            + $"violations ({violations.Count} shown):\n  {string.Join("\n  ", violations)}";
+        return $"{what}\nseed {_seed} (rerun with PICO_CHAOS_SEED={_seed})\n"
+            + $"violations ({violations.Count} shown):\n  {string.Join("\n  ", violations)}\n"
+            + $"now {DateTimeOffset.UtcNow:HH:mm:ss.fff}, status: {Manager.Current}\n"
+            + $"progress: {Progress}\noutcomes: {Outcomes}\nlast events:\n  {Recorder.Recent}";
     }
 
     public void WriteHealth(string content)
@@ -143,6 +153,11 @@ internal sealed class ChaosRun : IAsyncDisposable
             {
                 await ExecuteAsync(operation, random, state);
             }
+            catch (ObjectDisposedException) when (Volatile.Read(ref _disposing))
+            {
+                // The documented answer of start, stop and restart once the manager is disposed.
+                Count("refused: disposed");
+            }
 #pragma warning disable CA1031 // Every exception an operation lets out is a finding; the storm goes on so clean-up still happens.
             catch (Exception ex)
 #pragma warning restore CA1031
@@ -150,9 +165,25 @@ internal sealed class ChaosRun : IAsyncDisposable
                 Violate($"caller {caller} op {i} {operation} threw {ex}");
             }
 
-            if (Interlocked.Increment(ref _operationsDone) == _lateSubscriberAfter)
+            var done = Interlocked.Increment(ref _operationsDone);
+            if (done == _lateSubscriberAfter)
             {
                 Volatile.Write(ref _late, new SequenceChecker("late", Manager.Events));
+            }
+
+            if (done == _disposeAfter)
+            {
+                _progress[caller] = $"op {i} disposing the manager";
+                try
+                {
+                    await DisposeMidStormAsync();
+                }
+#pragma warning disable CA1031 // DisposeAsync must not throw; if it does, that is the finding.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Violate($"DisposeAsync threw {ex}");
+                }
             }
 
             // Let the other callers interleave even when this one's operation completed synchronously.
@@ -161,6 +192,12 @@ internal sealed class ChaosRun : IAsyncDisposable
 
         _progress[caller] = "done";
     }
+
+    /// <summary>Gets how long the mid-storm DisposeAsync took, once it has run.</summary>
+    public TimeSpan? DisposeTime => Volatile.Read(ref _disposing) && Interlocked.Read(ref _disposeTicks) > 0 ? TimeSpan.FromTicks(Interlocked.Read(ref _disposeTicks)) : null;
+
+    /// <summary>Gets how many operations the disposed manager refused.</summary>
+    public int RefusedAfterDispose => _outcomes.GetValueOrDefault("refused: disposed");
 
     /// <summary>Checks that the status equals reality: a tracked pid is alive exactly when the status says so, and no other gateway lives.</summary>
     public async Task VerifyRealityAsync(string when)
@@ -195,6 +232,24 @@ internal sealed class ChaosRun : IAsyncDisposable
         Recorder.Dispose();
         _http.Dispose();
         await Gateway.DisposeAsync();
+    }
+
+    /// <summary>Disposes the manager while the other callers go on; the moment it returns, no gateway may be alive.</summary>
+    private async Task DisposeMidStormAsync()
+    {
+        Volatile.Write(ref _disposing, true);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await Manager.DisposeAsync();
+        Interlocked.Exchange(ref _disposeTicks, Math.Max(1, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks));
+        if (Watch.Scan() is { Count: > 0 } live)
+        {
+            Violate($"gateways alive right after DisposeAsync returned: {string.Join(", ", live)}");
+        }
+
+        if (Manager.Current.ProcessId is { } pid)
+        {
+            Violate($"the disposed manager still reports pid {pid} ({Manager.Current.Status})");
+        }
     }
 
     private static string? Mismatch(GatewayEvent state, IReadOnlyList<int> live)
@@ -341,9 +396,17 @@ internal sealed class ChaosRun : IAsyncDisposable
         Count("subscribe");
         var before = Manager.Current.Sequence;
         using var transient = new SequenceChecker("transient", Manager.Events);
-        if (!await transient.WaitUntilAsync(() => transient.Latest is not null, Guard))
+        if (!await transient.WaitUntilAsync(() => transient.Latest is not null || transient.Completed, Guard))
         {
             Violate("a new subscriber got no snapshot");
+        }
+        else if (transient.Latest is null)
+        {
+            // A manager that is gone completes a new subscriber at once; before that, every subscriber gets a snapshot first.
+            if (!Volatile.Read(ref _disposing))
+            {
+                Violate("a new subscriber was completed without a snapshot while the manager was alive");
+            }
         }
         else if (transient.Latest!.Sequence < before)
         {
@@ -361,7 +424,7 @@ internal sealed class ChaosRun : IAsyncDisposable
     {
         var before = _healthRequests.Count;
         WriteHealth(UnhealthyAnswers[random.Next(UnhealthyAnswers.Length)]);
-        var seen = await _healthRequests.WaitForAsync(before + 2, BlipWait);
+        var seen = Manager.Current.ProcessId is not null && await _healthRequests.WaitForAsync(before + 2, BlipWait);
         WriteHealth("200");
         Count(seen ? "flap" : "flap (no probe saw it)");
     }
@@ -466,9 +529,10 @@ internal sealed class ChaosRun : IAsyncDisposable
         {
             response = await _http.GetAsync(new Uri($"http://127.0.0.1:{Gateway.Port}/exit?code={code}"));
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or System.Net.Sockets.SocketException or IOException)
         {
-            // No child was listening (none running, one still starting, or one on its way out).
+            // No child was listening (none running, one still starting, or one on its way out). A peer that resets right after
+            // accepting can surface as a bare SocketException from HttpClient's connect.
             Count("exit (nobody listening)");
             return;
         }

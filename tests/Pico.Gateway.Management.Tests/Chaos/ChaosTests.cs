@@ -15,58 +15,21 @@ namespace Pico.Gateway.Management.Tests.Chaos;
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     private const int Callers = 8;
-    private const int OperationsPerCaller = 250;
 
     // The storm takes about 15 s on the 2-core CI machine; past this bound something hangs or regressed badly.
     private static readonly TimeSpan StormBound = TimeSpan.FromSeconds(50);
 
     [Fact]
-    public async Task Two_thousand_random_operations_from_eight_callers_keep_every_invariant()
+    public Task Two_thousand_random_operations_from_eight_callers_keep_every_invariant() => WithSeedAsync(async (seed, directory) =>
     {
-        var seed = Environment.GetEnvironmentVariable("PICO_CHAOS_SEED") is { Length: > 0 } fixedSeed
-            ? int.Parse(fixedSeed, CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        output.WriteLine($"chaos seed {seed} (rerun with PICO_CHAOS_SEED={seed})");
-
-        // Tasks other tests left behind are finalized now, so only this run's unobserved exceptions are counted below.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var unobserved = new ConcurrentQueue<Exception>();
-        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e) => unobserved.Enqueue(e.Exception);
-        TaskScheduler.UnobservedTaskException += OnUnobserved;
-        var directory = Directory.CreateTempSubdirectory("pico-chaos-");
-        try
-        {
-            await RunAsync(seed, directory.FullName, unobserved);
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= OnUnobserved;
-            directory.Delete(recursive: true);
-        }
-    }
-
-    private async Task RunAsync(int seed, string directory, ConcurrentQueue<Exception> unobserved)
-    {
+        const int operationsPerCaller = 250;
         var stopwatch = Stopwatch.StartNew();
-        var run = new ChaosRun(seed, Callers, OperationsPerCaller, directory);
+        var run = new ChaosRun(seed, Callers, operationsPerCaller, directory);
         await using (run)
         {
             var persistentSubscribers = run.Manager.SubscriberCount;
-
-            // The storm.
-            var callers = Enumerable.Range(0, Callers).Select(caller => Task.Run(() => run.RunCallerAsync(caller, OperationsPerCaller))).ToArray();
-            try
-            {
-                await Task.WhenAll(callers).WaitAsync(StormBound);
-            }
-            catch (TimeoutException)
-            {
-                Assert.Fail(run.Because($"the storm did not finish within {StormBound.TotalSeconds} s"));
-            }
-
+            await StormAsync(run, operationsPerCaller);
             var stormTime = stopwatch.Elapsed;
-            Assert.True(run.OperationsDone >= Callers * OperationsPerCaller, run.Because($"only {run.OperationsDone} operations ran"));
 
             // At rest: healthy again, nothing pending. The status must then equal the process table.
             run.WriteHealth("200");
@@ -100,30 +63,100 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
             // Disposal completes every subscriber and leaves no process behind.
             await run.Manager.DisposeAsync();
-            foreach (var subscriber in run.Subscribers)
-            {
-                Assert.True(await subscriber.WaitUntilAsync(() => subscriber.Completed, ChaosRun.Guard), run.Because($"{subscriber.Name} was not completed"));
-            }
-
-            Assert.True(ProcessTable.LiveProcessesWithMarker(run.Gateway.Marker).Count == 0, run.Because("a process outlived the manager"));
-            Assert.True(run.Watch.MostAlive <= 1, run.Because($"{run.Watch.MostAlive} live gateways at once"));
-            Assert.True(!run.Violations.Any(), run.Because("invariants broken"));
+            await AssertDisposedCleanlyAsync(run);
 
             output.WriteLine($"storm {stormTime.TotalSeconds:0.0} s, total {stopwatch.Elapsed.TotalSeconds:0.0} s; {run.OperationsDone} operations");
-            output.WriteLine($"outcomes: {run.Outcomes}");
-            output.WriteLine(
-                $"events: {run.Recorder.Received} to the recorder, {run.Late!.Received} to the late subscriber; final sequence {run.Manager.Current.Sequence}; "
-                + $"{run.Watch.Scans} /proc scans, at most {run.Watch.MostAlive} live");
-            output.WriteLine($"events by status: {run.Recorder.StatusCounts}");
+            Summarize(run);
         }
+    });
 
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        Assert.True(unobserved.IsEmpty, $"seed {seed}: unobserved task exceptions:\n{string.Join("\n", unobserved)}");
-    }
+    [Fact]
+    public Task Disposing_the_manager_mid_storm_leaves_no_gateway_and_later_calls_are_refused_cleanly() => WithSeedAsync(async (seed, directory) =>
+    {
+        const int operationsPerCaller = 150;
+        var stopwatch = Stopwatch.StartNew();
+        var run = new ChaosRun(seed, Callers, operationsPerCaller, directory, disposeAfter: Callers * operationsPerCaller * 2 / 3);
+        await using (run)
+        {
+            await StormAsync(run, operationsPerCaller);
+
+            Assert.True(run.DisposeTime is not null, run.Because("the manager was not disposed"));
+            Assert.True(run.RefusedAfterDispose > 0, run.Because("no call reached the disposed manager"));
+            Assert.True(run.Manager.Current.ProcessId is null, run.Because("the disposed manager reports a process"));
+            await AssertDisposedCleanlyAsync(run);
+
+            output.WriteLine($"storm {stopwatch.Elapsed.TotalSeconds:0.0} s; {run.OperationsDone} operations; DisposeAsync took {run.DisposeTime!.Value.TotalMilliseconds:0} ms");
+            Summarize(run);
+        }
+    });
 
     private static bool IsAtRest(GatewayEvent state) =>
         state.Status == GatewayStatus.Running
         || (state.Status is GatewayStatus.Stopped or GatewayStatus.Error && state.ProcessId is null);
+
+    private static async Task StormAsync(ChaosRun run, int operationsPerCaller)
+    {
+        var callers = Enumerable.Range(0, Callers).Select(caller => Task.Run(() => run.RunCallerAsync(caller, operationsPerCaller))).ToArray();
+        try
+        {
+            await Task.WhenAll(callers).WaitAsync(StormBound);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail(run.Because($"the storm did not finish within {StormBound.TotalSeconds} s"));
+        }
+
+        Assert.True(run.OperationsDone == Callers * operationsPerCaller, run.Because($"only {run.OperationsDone} operations ran"));
+    }
+
+    private static async Task AssertDisposedCleanlyAsync(ChaosRun run)
+    {
+        foreach (var subscriber in run.Subscribers)
+        {
+            Assert.True(await subscriber.WaitUntilAsync(() => subscriber.Completed, ChaosRun.Guard), run.Because($"{subscriber.Name} was not completed"));
+        }
+
+        Assert.True(ProcessTable.LiveProcessesWithMarker(run.Gateway.Marker).Count == 0, run.Because("a process outlived the manager"));
+        Assert.True(run.Watch.MostAlive <= 1, run.Because($"{run.Watch.MostAlive} live gateways at once"));
+        Assert.True(!run.Violations.Any(), run.Because("invariants broken"));
+    }
+
+    /// <summary>Runs a storm with a logged seed, and fails if any task's exception went unobserved meanwhile.</summary>
+    private async Task WithSeedAsync(Func<int, string, Task> storm)
+    {
+        var seed = Environment.GetEnvironmentVariable("PICO_CHAOS_SEED") is { Length: > 0 } fixedSeed
+            ? int.Parse(fixedSeed, CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
+        output.WriteLine($"chaos seed {seed} (rerun with PICO_CHAOS_SEED={seed})");
+
+        // Tasks other tests left behind are finalized now, so only this run's unobserved exceptions are counted below.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var unobserved = new ConcurrentQueue<Exception>();
+        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e) => unobserved.Enqueue(e.Exception);
+        TaskScheduler.UnobservedTaskException += OnUnobserved;
+        var directory = Directory.CreateTempSubdirectory("pico-chaos-");
+        try
+        {
+            await storm(seed, directory.FullName);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            Assert.True(unobserved.IsEmpty, $"seed {seed}: unobserved task exceptions:\n{string.Join("\n", unobserved)}");
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= OnUnobserved;
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private void Summarize(ChaosRun run)
+    {
+        output.WriteLine($"outcomes: {run.Outcomes}");
+        output.WriteLine(
+            $"events: {run.Recorder.Received} to the recorder, {run.Late?.Received ?? 0} to the late subscriber; final sequence {run.Manager.Current.Sequence}; "
+            + $"{run.Watch.Scans} /proc scans, at most {run.Watch.MostAlive} live");
+        output.WriteLine($"events by status: {run.Recorder.StatusCounts}");
+    }
 }
