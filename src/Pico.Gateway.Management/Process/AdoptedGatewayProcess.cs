@@ -43,6 +43,8 @@ internal sealed class AdoptedGatewayProcess : IGatewayProcess
 
     public Task<GatewayProcessExit> Exited => _exited.Task;
 
+    public Task OutputClosed => Task.CompletedTask;
+
     public Task OutputCompleted => Task.CompletedTask;
 
     public void SignalTerminate() => SignalGroup(LibC.SIGTERM);

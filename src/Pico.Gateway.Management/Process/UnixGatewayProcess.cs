@@ -20,6 +20,8 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     private readonly TaskCompletionSource<GatewayProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stdoutDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stderrDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Guards the reap against signals: once the leader is reaped its pid may be reused, so the group is never signalled again.
     private readonly Lock _signalGate = new();
@@ -28,15 +30,18 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     public UnixGatewayProcess(int pid, int stdoutFd, int stderrFd, int maxLineLength, IGatewayOutputHandler output)
     {
         Id = pid;
+        OutputClosed = Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task);
         OutputCompleted = Task.WhenAll(_stdoutDone.Task, _stderrDone.Task);
-        StartThread(() => ReadPipe(stdoutFd, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutDone), $"gateway {pid} stdout");
-        StartThread(() => ReadPipe(stderrFd, GatewayLogStream.StandardError, maxLineLength, output, _stderrDone), $"gateway {pid} stderr");
+        StartThread(() => ReadPipe(stdoutFd, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutClosed, _stdoutDone), $"gateway {pid} stdout");
+        StartThread(() => ReadPipe(stderrFd, GatewayLogStream.StandardError, maxLineLength, output, _stderrClosed, _stderrDone), $"gateway {pid} stderr");
         StartThread(WaitForExit, $"gateway {pid} exit");
     }
 
     public int Id { get; }
 
     public Task<GatewayProcessExit> Exited => _exited.Task;
+
+    public Task OutputClosed { get; }
 
     public Task OutputCompleted { get; }
 
@@ -104,7 +109,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         return termination == 0x7f ? GatewayProcessExit.Unknown : new GatewayProcessExit(null, termination);
     }
 
-    private static void ReadPipe(int fd, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource done)
+    private static void ReadPipe(int fd, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource closed, TaskCompletionSource done)
     {
         var chunks = new BlockingCollection<(byte[] Buffer, int Count)>(MaxQueuedChunks);
         StartThread(() => SplitChunks(chunks, stream, maxLineLength, output, done), $"{Thread.CurrentThread.Name} lines");
@@ -136,6 +141,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         {
             _ = LibC.close(fd);
             chunks.CompleteAdding();
+            closed.TrySetResult();
         }
     }
 

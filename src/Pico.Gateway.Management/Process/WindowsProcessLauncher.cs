@@ -62,6 +62,8 @@ internal sealed class WindowsProcessLauncher : IGatewayProcessLauncher
 
         public Task<GatewayProcessExit> Exited { get; }
 
+        public Task OutputClosed => OutputCompleted;
+
         public Task OutputCompleted { get; }
 
         public void SignalTerminate() => Kill();

@@ -16,8 +16,8 @@ namespace Pico.Gateway.Management.Supervision;
 /// </summary>
 internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
 {
-    // How long an exit waits for the pipes to drain before it is published; only a grandchild that escaped the process group can hold them longer.
-    private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(1);
+    // How long an exit waits for the pipes to close before it is published; only a grandchild that escaped the process group can hold them longer.
+    private static readonly TimeSpan OutputCloseTimeout = TimeSpan.FromSeconds(1);
 
     private readonly GatewayOptions _options;
     private readonly IGatewayProcessLauncher _launcher;
@@ -388,7 +388,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         // The previous run's last lines belong to it: let them land before the sinks start a new run.
         if (previous is not null)
         {
-            await WaitQuietlyAsync(previous.Process.OutputCompleted, OutputDrainTimeout).ConfigureAwait(false);
+            await WaitForOutputAsync(previous.Process).ConfigureAwait(false);
         }
 
         for (var i = 0; i < _sinks.Length; i++)
@@ -701,7 +701,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     private async Task MonitorExitAsync(ProcessRun run)
     {
         var exit = await run.Process.Exited.ConfigureAwait(false);
-        await WaitQuietlyAsync(run.Process.OutputCompleted, OutputDrainTimeout).ConfigureAwait(false);
+        await WaitForOutputAsync(run.Process).ConfigureAwait(false);
 
         var unexpected = false;
         var wasCurrent = false;
@@ -1070,15 +1070,23 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         _events.Publish(next);
     }
 
-    private async Task WaitQuietlyAsync(Task task, TimeSpan timeout)
+    /// <summary>
+    /// Waits until the process's output is in the sinks, so an exit is published with complete logs and a new run never receives the
+    /// old one's lines. Only the pipes closing is bounded: what was read is finite and sinks do not block, but a grandchild that
+    /// escaped the process group could hold a pipe open forever.
+    /// </summary>
+    private async Task WaitForOutputAsync(IGatewayProcess process)
     {
         try
         {
-            await task.WaitAsync(timeout, _time).ConfigureAwait(false);
+            await process.OutputClosed.WaitAsync(OutputCloseTimeout, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
+            return;
         }
+
+        await process.OutputCompleted.ConfigureAwait(false);
     }
 
     private static string FormatDuration(TimeSpan duration) =>

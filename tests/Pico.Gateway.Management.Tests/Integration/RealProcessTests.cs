@@ -114,6 +114,20 @@ public sealed class RealProcessTests
     }
 
     [Fact]
+    public async Task Stopped_is_published_only_after_every_line_reached_the_sinks_even_behind_a_slow_sink()
+    {
+        // 100,000 lines at 15 µs each keep the splitter busy for 1.5 s after the child has exited and its pipes have closed.
+        var slow = new SlowSink(TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond * 15 / 1000));
+        await using var gateway = new RealGateway("flood", ["--lines", "100000"], sinks: [slow]);
+
+        await gateway.Manager.StartAsync();
+        await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
+
+        Assert.Equal(100_000, gateway.Logs.Total);
+        Assert.Equal(100_000, slow.Count);
+    }
+
+    [Fact]
     public async Task A_gateway_that_exits_at_once_is_published_as_stopped_with_its_exit_code()
     {
         await using var gateway = new RealGateway("exit", ["--code", "3"]);
@@ -199,6 +213,24 @@ public sealed class RealProcessTests
         finally
         {
             directory.Delete(recursive: true);
+        }
+    }
+
+    private sealed class SlowSink(TimeSpan perLine) : ILogSink
+    {
+        private long _count;
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Write(in GatewayLogLine line)
+        {
+            // Busy, not asleep: a sink that does real work per line, which a test must not confuse with waiting.
+            var until = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(perLine.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+            {
+            }
+
+            Interlocked.Increment(ref _count);
         }
     }
 }

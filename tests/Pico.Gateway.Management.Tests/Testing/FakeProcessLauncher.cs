@@ -56,6 +56,8 @@ internal sealed class FakeProcess(int id, GatewayProcessStartInfo startInfo, IGa
 
     public Task<GatewayProcessExit> Exited => _exited.Task;
 
+    public Task OutputClosed => Task.CompletedTask;
+
     public Task OutputCompleted => Task.CompletedTask;
 
     public void SignalTerminate()
