@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -38,7 +37,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     private readonly Task _monitor;
     private readonly GatewayPidFile? _pidFile;
     private readonly GatewayTelemetry _telemetry;
-    private readonly Queue<DateTimeOffset> _recentUnrequestedExits = new();
+    private readonly CrashRestartPolicy _crashPolicy;
 
     private GatewayEvent _current;
     private ProcessRun? _run;
@@ -46,7 +45,6 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     private long _lineSequence;
     private long _conditionEvaluationsStarted;
     private long _conditionEvaluationApplied;
-    private int _restartAttempt;
     private PendingRestart? _pendingRestart;
     private int _disposed;
 
@@ -80,6 +78,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             _options.WorkingDirectory,
             new Dictionary<string, string>(_options.Environment, StringComparer.Ordinal),
             _options.MaxLineLength);
+        _crashPolicy = new CrashRestartPolicy(_options);
         _pidFile = _options.PidFilePath is { } pidFilePath ? new GatewayPidFile(pidFilePath) : null;
         _current = new GatewayEvent { Sequence = 0, Timestamp = time.GetUtcNow(), Status = GatewayStatus.Stopped };
         _events = new GatewayEventStream(_current, _logger);
@@ -565,8 +564,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     {
         if (forgetCrashes)
         {
-            _recentUnrequestedExits.Clear();
-            _restartAttempt = 0;
+            _crashPolicy.Forget();
         }
 
         if (_pendingRestart is not { } pending)
@@ -580,54 +578,29 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     }
 
     /// <summary>Applies the restart policy to an exit nobody asked for; returns the restart to schedule, if any.</summary>
-    private PendingRestart? DecideAfterUnrequestedExit_NeedsLock(ProcessRun run, GatewayProcessExit exit, ref GatewayEvent next, out string? crashLoop)
+    private PendingRestart? DecideAfterUnrequestedExit_NeedsLock(ProcessRun run, GatewayProcessExit exit, ref GatewayEvent next)
     {
-        crashLoop = null;
         var now = _time.GetUtcNow();
-        var failed = exit.ExitCode != 0;
-        var message = failed ? $"the gateway {exit} unexpectedly" : null;
-        var policy = _options.RestartPolicy;
-        if (policy == GatewayRestartPolicy.Never || (policy == GatewayRestartPolicy.OnFailure && !failed))
+        var decision = _crashPolicy.Decide(exit, run.RunningSince, now);
+        switch (decision.Kind)
         {
-            next = next with { Status = GatewayStatus.Stopped, LastError = message };
-            return null;
+            case CrashDecisionKind.StayDown:
+                next = next with { Status = GatewayStatus.Stopped, LastError = decision.LastError };
+                return null;
+            case CrashDecisionKind.CrashLoop:
+                next = next with { Status = GatewayStatus.Error, LastError = decision.LastError, NextRestartTime = null };
+                return null;
+            default:
+                _pendingRestart = new PendingRestart(decision.Attempt, decision.Delay);
+                next = next with
+                {
+                    Status = GatewayStatus.Restarting,
+                    LastError = decision.LastError,
+                    NextRestartTime = now + decision.Delay,
+                    RestartAttempt = decision.Attempt,
+                };
+                return _pendingRestart;
         }
-
-        while (_recentUnrequestedExits.TryPeek(out var oldest) && now - oldest >= _options.CrashLoopWindow)
-        {
-            _recentUnrequestedExits.Dequeue();
-        }
-
-        _recentUnrequestedExits.Enqueue(now);
-        if (_recentUnrequestedExits.Count >= _options.CrashLoopMaxExits)
-        {
-            crashLoop = $"crash loop: {_recentUnrequestedExits.Count} exits in {FormatDuration(_options.CrashLoopWindow)}";
-            next = next with { Status = GatewayStatus.Error, LastError = $"{crashLoop} (last: {message ?? "the gateway " + exit})", NextRestartTime = null };
-            return null;
-        }
-
-        if (run.RunningSince is { } since && now - since >= _options.RestartResetAfter)
-        {
-            _restartAttempt = 0;
-        }
-
-        _restartAttempt++;
-        var delay = _options.RestartBackoffBase * Math.Pow(2, Math.Min(_restartAttempt - 1, 30));
-        if (delay > _options.RestartBackoffMax)
-        {
-            delay = _options.RestartBackoffMax;
-        }
-
-        var pending = new PendingRestart(_restartAttempt, delay);
-        _pendingRestart = pending;
-        next = next with
-        {
-            Status = GatewayStatus.Restarting,
-            LastError = message ?? $"the gateway {exit}",
-            NextRestartTime = now + delay,
-            RestartAttempt = _restartAttempt,
-        };
-        return pending;
     }
 
     private void SchedulePendingRestart(PendingRestart pending)
@@ -734,7 +707,8 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
                         break;
                     default:
                         unexpected = true;
-                        restart = DecideAfterUnrequestedExit_NeedsLock(run, exit, ref next, out crashLoop);
+                        restart = DecideAfterUnrequestedExit_NeedsLock(run, exit, ref next);
+                        crashLoop = next.Status == GatewayStatus.Error ? next.LastError : null;
                         break;
                 }
 
@@ -784,7 +758,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
                 Update_NeedsLock(_current with
                 {
                     Status = GatewayStatus.Error,
-                    LastError = $"the gateway did not become healthy within {FormatDuration(_options.StartupTimeout)}",
+                    LastError = $"the gateway did not become healthy within {Durations.Format(_options.StartupTimeout)}",
                 });
                 timedOut = true;
             }
@@ -950,7 +924,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 _telemetry.ProbeCompleted(_time.GetElapsedTime(started), HealthProbeOutcome.Unreachable);
-                return HealthProbeResult.Unreachable($"health check timed out after {FormatDuration(_options.HealthCheckTimeout)}");
+                return HealthProbeResult.Unreachable($"health check timed out after {Durations.Format(_options.HealthCheckTimeout)}");
             }
 #pragma warning disable CA1031 // A probe is user code; the contract is that one that throws counts as unreachable.
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -1088,11 +1062,6 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
 
         await process.OutputCompleted.ConfigureAwait(false);
     }
-
-    private static string FormatDuration(TimeSpan duration) =>
-        duration.TotalSeconds >= 1
-            ? duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s"
-            : duration.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + " ms";
 
     private sealed class PendingRestart(int attempt, TimeSpan delay)
     {
