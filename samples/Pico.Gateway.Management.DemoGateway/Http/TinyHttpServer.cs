@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Pico.Gateway.Management.Tests.Child;
+namespace Pico.Gateway.Management.TinyHttp;
 
-// ASP.NET Core would add a few hundred milliseconds to every start, and tests start this program many times.
+// ASP.NET Core would cost far more start-up time and memory: the demo gateway is benchmarked, and tests start the test child many times.
 internal sealed class TinyHttpServer : IAsyncDisposable
 {
     private const int MaxHeadBytes = 16 * 1024;

@@ -1,4 +1,4 @@
-namespace Pico.Gateway.Management.DemoGateway;
+namespace Pico.Gateway.Management.TinyHttp;
 
 internal readonly record struct HttpRequestHead(string Method, string Target)
 {

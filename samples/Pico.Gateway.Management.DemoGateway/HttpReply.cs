@@ -1,3 +1,0 @@
-namespace Pico.Gateway.Management.DemoGateway;
-
-internal readonly record struct HttpReply(int StatusCode, string JsonBody);
