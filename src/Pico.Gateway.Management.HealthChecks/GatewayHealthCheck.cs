@@ -43,7 +43,7 @@ public sealed class GatewayHealthCheck : IHealthCheck
     {
         ArgumentNullException.ThrowIfNull(context);
         var current = _manager.Current;
-        var status = StatusName(current.Status);
+        var status = current.Status.ToJsonName();
         var data = new Dictionary<string, object>(3, StringComparer.Ordinal) { ["status"] = status };
         if (current.ProcessId is { } pid)
         {
@@ -67,16 +67,4 @@ public sealed class GatewayHealthCheck : IHealthCheck
     }
 
     private static string Describe(string status, string? lastError) => lastError is null ? status : $"{status}: {lastError}";
-
-    // The HTTP surface's spelling; spelled out rather than ToLowerInvariant() so a renamed enum member cannot change it.
-    private static string StatusName(GatewayStatus status) => status switch
-    {
-        GatewayStatus.Stopped => "stopped",
-        GatewayStatus.Starting => "starting",
-        GatewayStatus.Running => "running",
-        GatewayStatus.Restarting => "restarting",
-        GatewayStatus.Stopping => "stopping",
-        GatewayStatus.Error => "error",
-        _ => "unknown",
-    };
 }

@@ -28,22 +28,11 @@ internal static class GatewayStatusJson
         "log_total",
         "log_run_id");
 
-    public static string StatusName(GatewayStatus status) => status switch
-    {
-        GatewayStatus.Stopped => "stopped",
-        GatewayStatus.Starting => "starting",
-        GatewayStatus.Running => "running",
-        GatewayStatus.Restarting => "restarting",
-        GatewayStatus.Stopping => "stopping",
-        GatewayStatus.Error => "error",
-        _ => status.ToString().ToLowerInvariant(),
-    };
-
     public static void Write(IBufferWriter<byte> output, GatewayEvent snapshot)
     {
         using var writer = new Utf8JsonWriter(output);
         writer.WriteStartObject();
-        writer.WriteString("gateway_status", StatusName(snapshot.Status));
+        writer.WriteString("gateway_status", snapshot.Status.ToJsonName());
         WriteIfPresent(writer, "pid", snapshot.ProcessId);
         WriteIfPresent(writer, "boot_default_model", snapshot.BootFingerprint);
         WriteIfPresent(writer, "config_default_model", snapshot.CurrentFingerprint);

@@ -83,19 +83,9 @@ internal sealed class GatewayTelemetry : IDisposable
     {
         foreach (var state in Enum.GetValues<GatewayStatus>())
         {
-            yield return new Measurement<int>(state == status ? 1 : 0, new KeyValuePair<string, object?>("state", StateTag(state)));
+            yield return new Measurement<int>(state == status ? 1 : 0, new KeyValuePair<string, object?>("state", state.ToJsonName()));
         }
     }
-
-    internal static string StateTag(GatewayStatus status) => status switch
-    {
-        GatewayStatus.Stopped => "stopped",
-        GatewayStatus.Starting => "starting",
-        GatewayStatus.Running => "running",
-        GatewayStatus.Restarting => "restarting",
-        GatewayStatus.Stopping => "stopping",
-        _ => "error",
-    };
 
     private IEnumerable<Measurement<long>> ObserveLines() =>
     [

@@ -58,7 +58,7 @@ public sealed class GatewayStatusJsonTests
     [InlineData(GatewayStatus.Stopping, "stopping")]
     [InlineData(GatewayStatus.Error, "error")]
     public void Statuses_are_the_lower_case_words(GatewayStatus status, string expected) =>
-        Assert.Equal(expected, GatewayStatusJson.StatusName(status));
+        Assert.Equal(expected, status.ToJsonName());
 
     private static Dictionary<string, JsonElement> Details(string json) =>
         JsonDocument.Parse(json).RootElement.EnumerateObject().ToDictionary(property => property.Name, property => property.Value.Clone(), StringComparer.Ordinal);
