@@ -2,6 +2,8 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Supervision;
+using Pico.Gateway.Management.Conditions;
+using Pico.Gateway.Management.Health;
 
 namespace Pico.Gateway.Management.Benchmarks.Micro;
 

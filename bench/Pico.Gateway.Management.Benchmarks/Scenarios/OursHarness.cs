@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.Benchmarks.Infrastructure;
 using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Supervision;
+using Pico.Gateway.Management.Health;
+using Pico.Gateway.Management.Conditions;
 
 namespace Pico.Gateway.Management.Benchmarks.Scenarios;
 

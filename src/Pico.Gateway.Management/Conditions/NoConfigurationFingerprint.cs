@@ -1,4 +1,4 @@
-namespace Pico.Gateway.Management;
+namespace Pico.Gateway.Management.Conditions;
 
 internal sealed class NoConfigurationFingerprint : IGatewayConfigurationFingerprint
 {

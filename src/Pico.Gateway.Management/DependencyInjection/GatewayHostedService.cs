@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pico.Gateway.Management.Diagnostics;
 
-namespace Pico.Gateway.Management;
+namespace Pico.Gateway.Management.DependencyInjection;
 
 /// <summary>Starts the gateway with the host when <see cref="GatewayOptions.AutoStart"/> is set, and stops it (graceful, then kill) when the host stops.</summary>
 internal sealed class GatewayHostedService(IGatewayManager manager, GatewayOptions options, ILoggerFactory? loggerFactory = null) : IHostedService

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Pico.Gateway.Management;
+namespace Pico.Gateway.Management.DependencyInjection;
 
 /// <summary>Registers a gateway's pluggable parts: plain services for the unnamed gateway, keyed by name for a named one.</summary>
 internal sealed class GatewayManagementBuilder(IServiceCollection services, string? name) : IGatewayManagementBuilder

@@ -7,6 +7,10 @@ using Microsoft.Extensions.Options;
 using Pico.Gateway.Management;
 using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Supervision;
+using Pico.Gateway.Management.DependencyInjection;
+using Pico.Gateway.Management.Configuration;
+using Pico.Gateway.Management.Conditions;
+using Pico.Gateway.Management.Health;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

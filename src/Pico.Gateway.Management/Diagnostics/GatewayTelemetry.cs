@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Pico.Gateway.Management;
+namespace Pico.Gateway.Management.Diagnostics;
 
 /// <summary>
 /// The manager's metrics and traces. Instruments are named in dotted lower case with units (OpenTelemetry conventions);

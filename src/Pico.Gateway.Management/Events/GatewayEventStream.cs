@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Pico.Gateway.Management.Diagnostics;
 
 namespace Pico.Gateway.Management.Events;
 

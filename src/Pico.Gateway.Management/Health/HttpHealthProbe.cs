@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
-namespace Pico.Gateway.Management;
+namespace Pico.Gateway.Management.Health;
 
 /// <summary>
 /// The default probe: HTTP GET of the health URL. 200 with a JSON object body is healthy, with the object's fields as details;

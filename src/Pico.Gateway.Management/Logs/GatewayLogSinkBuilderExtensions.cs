@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pico.Gateway.Management;
+using Pico.Gateway.Management.Logs;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

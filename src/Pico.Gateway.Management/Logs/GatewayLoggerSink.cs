@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Pico.Gateway.Management.Diagnostics;
 
 namespace Pico.Gateway.Management;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pico.Gateway.Management.Diagnostics;
 
 namespace Pico.Gateway.Management;
 

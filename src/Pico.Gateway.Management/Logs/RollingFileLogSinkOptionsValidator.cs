@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Pico.Gateway.Management;
+namespace Pico.Gateway.Management.Logs;
 
 /// <summary>Validates <see cref="RollingFileLogSinkOptions"/> when the host starts, reporting every problem at once.</summary>
 internal sealed class RollingFileLogSinkOptionsValidator : IValidateOptions<RollingFileLogSinkOptions>

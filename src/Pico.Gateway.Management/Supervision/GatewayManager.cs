@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.Events;
 using Pico.Gateway.Management.Processes;
+using Pico.Gateway.Management.Diagnostics;
 
 namespace Pico.Gateway.Management.Supervision;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pico.Gateway.Management.Tests.Testing;
+using Pico.Gateway.Management.Health;
 
 namespace Pico.Gateway.Management.Tests.Integration;
 

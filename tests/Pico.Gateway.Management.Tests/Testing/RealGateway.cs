@@ -1,5 +1,7 @@
 using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Supervision;
+using Pico.Gateway.Management.Health;
+using Pico.Gateway.Management.Conditions;
 
 namespace Pico.Gateway.Management.Tests.Testing;
 

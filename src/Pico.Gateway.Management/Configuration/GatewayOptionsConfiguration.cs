@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Pico.Gateway.Management;
+namespace Pico.Gateway.Management.Configuration;
 
 /// <summary>
 /// Binds <see cref="GatewayOptions"/> from a configuration section by hand: no reflection (AOT-safe), and a value that does not

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Pico.Gateway.Management;
+namespace Pico.Gateway.Management.Configuration;
 
 /// <summary>Validates <see cref="GatewayOptions"/>, reporting every problem at once with the configuration key it concerns.</summary>
 internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Pico.Gateway.Management.Configuration;
 
-namespace Pico.Gateway.Management.Tests.Options;
+namespace Pico.Gateway.Management.Tests.Configuration;
 
 public sealed class GatewayOptionsValidationTests
 {
