@@ -7,7 +7,9 @@ internal sealed class StubGatewayManager : IGatewayManager
 
     public IObservable<GatewayEvent> Events => throw new NotSupportedException();
 
-    public GatewayLogBuffer Logs { get; } = new(1);
+    public IGatewayLogs Logs => throw new NotSupportedException();
+
+    public Task StartSupervisionAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task<GatewayStartResult> StartAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

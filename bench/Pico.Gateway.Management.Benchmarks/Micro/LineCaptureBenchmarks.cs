@@ -34,7 +34,8 @@ public class LineCaptureBenchmarks
         _chunk = Encoding.ASCII.GetBytes(text.ToString());
         _splitter = new LineSplitter(GatewayLogStream.StandardOutput, 64 * 1024, new DiscardingHandler(), 64 * 1024);
         _manager = new GatewayManager(
-            Options.Create(new GatewayOptions { ExecutablePath = "/bin/true" }),
+            Microsoft.Extensions.Options.Options.DefaultName,
+            new Pico.Gateway.Management.Configuration.FixedOptionsMonitor(new GatewayOptions { ExecutablePath = "/bin/true" }),
             new GatewayLogBuffer(200),
             [],
             new HttpHealthProbe(),

@@ -17,7 +17,8 @@ public class StatusReadBenchmarks
     public void Setup()
     {
         _manager = new GatewayManager(
-            Options.Create(new GatewayOptions { ExecutablePath = "/bin/true" }),
+            Microsoft.Extensions.Options.Options.DefaultName,
+            new Pico.Gateway.Management.Configuration.FixedOptionsMonitor(new GatewayOptions { ExecutablePath = "/bin/true" }),
             new GatewayLogBuffer(200),
             [],
             new HttpHealthProbe(),

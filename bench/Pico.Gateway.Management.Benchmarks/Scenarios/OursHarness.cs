@@ -36,7 +36,8 @@ internal sealed class OursHarness : IAsyncDisposable
         Options.Arguments.Add(Stamps.Path);
         Logs = new GatewayLogBuffer(Options.LogCapacity);
         Manager = new GatewayManager(
-            Microsoft.Extensions.Options.Options.Create(Options),
+            Microsoft.Extensions.Options.Options.DefaultName,
+            new Pico.Gateway.Management.Configuration.FixedOptionsMonitor(Options),
             Logs,
             sinks ?? [],
             _probe,

@@ -12,6 +12,7 @@ internal sealed class GatewayHostedService(IGatewayManager manager, GatewayOptio
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await manager.StartSupervisionAsync(cancellationToken).ConfigureAwait(false);
         if (!options.AutoStart)
         {
             return;

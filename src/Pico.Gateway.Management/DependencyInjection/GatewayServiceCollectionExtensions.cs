@@ -122,7 +122,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IGatewayConfigurationFingerprint, NoConfigurationFingerprint>();
         services.TryAddSingleton(provider => new GatewayLogBuffer(provider.GetRequiredService<IOptions<GatewayOptions>>().Value.LogCapacity));
         services.TryAddSingleton<IGatewayManager>(provider => new GatewayManager(
-            provider.GetRequiredService<IOptions<GatewayOptions>>(),
+            Options.Options.DefaultName,
+            provider.GetRequiredService<IOptionsMonitor<GatewayOptions>>(),
             provider.GetRequiredService<GatewayLogBuffer>(),
             provider.GetServices<ILogSink>(),
             provider.GetRequiredService<IHealthProbe>(),
@@ -147,7 +148,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddKeyedSingleton<IGatewayConfigurationFingerprint, NoConfigurationFingerprint>(name);
         services.TryAddKeyedSingleton(name, (provider, _) => new GatewayLogBuffer(Named(provider, name).LogCapacity));
         services.TryAddKeyedSingleton<IGatewayManager>(name, (provider, _) => new GatewayManager(
-            Options.Options.Create(Named(provider, name)),
+            name,
+            provider.GetRequiredService<IOptionsMonitor<GatewayOptions>>(),
             provider.GetRequiredKeyedService<GatewayLogBuffer>(name),
             provider.GetKeyedServices<ILogSink>(name),
             provider.GetRequiredKeyedService<IHealthProbe>(name),
@@ -156,8 +158,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IGatewayProcessLauncher>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>(),
-            provider.GetService<IMeterFactory>(),
-            name));
+            provider.GetService<IMeterFactory>()));
         services.AddSingleton<IHostedService>(provider => new GatewayHostedService(
             provider.GetRequiredKeyedService<IGatewayManager>(name),
             Named(provider, name),

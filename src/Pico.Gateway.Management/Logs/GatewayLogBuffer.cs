@@ -7,7 +7,7 @@ namespace Pico.Gateway.Management;
 /// <remarks>
 /// Each spawn starts a new run (buffer emptied, total 0, run id + 1); <see cref="Clear"/> does the same.
 /// </remarks>
-public sealed class GatewayLogBuffer : ILogSink
+internal sealed class GatewayLogBuffer : ILogSink, IGatewayLogs
 {
     private readonly Lock _gate = new();
     private readonly GatewayLogLine[] _ring;

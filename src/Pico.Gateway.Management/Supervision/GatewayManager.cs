@@ -35,7 +35,8 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     private readonly SemaphoreSlim _probeGate = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly GatewayEventStream _events;
-    private readonly Task _monitor;
+    private Task? _monitor;
+    private int _supervising;
     private readonly GatewayPidFile? _pidFile;
     private readonly GatewayTelemetry _telemetry;
     private readonly CrashRestartPolicy _crashPolicy;
@@ -50,7 +51,8 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     private int _disposed;
 
     public GatewayManager(
-        IOptions<GatewayOptions> options,
+        string name,
+        IOptionsMonitor<GatewayOptions> options,
         GatewayLogBuffer logs,
         IEnumerable<ILogSink> sinks,
         IHealthProbe probe,
@@ -59,10 +61,9 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         IGatewayProcessLauncher launcher,
         TimeProvider time,
         ILoggerFactory? loggerFactory = null,
-        IMeterFactory? meterFactory = null,
-        string? name = null)
+        IMeterFactory? meterFactory = null)
     {
-        _options = options.Value;
+        _options = options.Get(name);
         Logs = logs;
         _sinks = [logs, .. sinks.Where(sink => !ReferenceEquals(sink, logs))];
         _sinkFailureLogged = new bool[_sinks.Length];
@@ -74,7 +75,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pico.Gateway.Management.GatewayManager");
         _healthUrl = new Uri(_options.HealthCheckUrl, UriKind.Absolute);
         _startInfo = new GatewayProcessStartInfo(
-            _options.ExecutablePath ?? throw new InvalidOperationException($"{_options.SectionPath}:ExecutablePath is required."),
+            _options.ExecutablePath ?? throw new InvalidOperationException("Gateway:ExecutablePath is required."),
             [.. _options.Arguments],
             _options.WorkingDirectory,
             new Dictionary<string, string>(_options.Environment, StringComparer.Ordinal),
@@ -83,9 +84,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         _pidFile = _options.PidFilePath is { } pidFilePath ? new GatewayPidFile(pidFilePath) : null;
         _current = new GatewayEvent { Sequence = 0, Timestamp = time.GetUtcNow(), Status = GatewayStatus.Stopped };
         _events = new GatewayEventStream(_current, _logger);
-        _telemetry = new GatewayTelemetry(meterFactory, name, () => Current);
-        TryAdoptFromPidFile();
-        _monitor = Task.Run(RunMonitorAsync);
+        _telemetry = new GatewayTelemetry(meterFactory, name == Microsoft.Extensions.Options.Options.DefaultName ? null : name, () => Current);
     }
 
     private enum StopReason
@@ -99,9 +98,21 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
 
     public IObservable<GatewayEvent> Events => _events;
 
-    public GatewayLogBuffer Logs { get; }
+    public IGatewayLogs Logs { get; }
 
     internal int SubscriberCount => _events.SubscriberCount;
+
+    public Task StartSupervisionAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.Exchange(ref _supervising, 1) == 0)
+        {
+            TryAdoptFromPidFile();
+            _monitor = Task.Run(RunMonitorAsync, CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<GatewayStartResult> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -249,7 +260,10 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
         await stop.Exited.ConfigureAwait(false);
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        await _monitor.ConfigureAwait(false);
+        if (Volatile.Read(ref _monitor) is { } monitor)
+        {
+            await monitor.ConfigureAwait(false);
+        }
         _events.Complete();
         _telemetry.Dispose();
     }
@@ -280,6 +294,7 @@ internal sealed class GatewayManager : IGatewayManager, IGatewayOutputHandler
     private async Task EnterOperationAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await StartSupervisionAsync(cancellationToken).ConfigureAwait(false);
         await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (Volatile.Read(ref _disposed) != 0)
         {

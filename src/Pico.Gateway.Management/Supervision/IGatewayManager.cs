@@ -20,8 +20,18 @@ public interface IGatewayManager : IAsyncDisposable
     /// </summary>
     IObservable<GatewayEvent> Events { get; }
 
-    /// <summary>Gets the ring buffer of the gateway's recent stdout and stderr lines.</summary>
-    GatewayLogBuffer Logs { get; }
+    /// <summary>Gets the gateway's recent stdout and stderr lines (read-only: only the manager writes them).</summary>
+    IGatewayLogs Logs { get; }
+
+    /// <summary>
+    /// Begins supervision: re-attaches to a gateway recorded in the pid file and starts the condition and health ticks.
+    /// The hosted service calls it in its <c>StartAsync</c>; without a host, call it once after resolving the manager
+    /// (<see cref="StartAsync"/>, <see cref="StopAsync"/> and <see cref="RestartAsync"/> call it too). Resolving the manager does no work.
+    /// Calling it again does nothing.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait for a command in progress.</param>
+    /// <returns>A task that completes once a recorded gateway was re-attached or found stale.</returns>
+    Task StartSupervisionAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Checks the start conditions and spawns the gateway unless one is already alive.</summary>
     /// <param name="cancellationToken">Cancels waiting for another start, stop or restart to finish.</param>

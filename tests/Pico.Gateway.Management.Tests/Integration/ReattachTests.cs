@@ -70,7 +70,7 @@ public sealed class ReattachTests : IDisposable
 
             Assert.Equal(0, LibC.kill(original.ProcessId!.Value, LibC.SIGKILL));
 
-            // Adoption happens as the manager is built, so its first snapshot is already the adopted gateway.
+            // Adoption happens when supervision begins (before the fixture subscribes), so the first snapshot seen is the adopted gateway.
             Assert.Equal(GatewayStatus.Starting, next.Recorder.Events[0].Status);
             var stopped = await next.Recorder.WaitForStatusAsync(GatewayStatus.Stopped);
             Assert.Equal("the gateway exited unexpectedly", stopped.LastError);

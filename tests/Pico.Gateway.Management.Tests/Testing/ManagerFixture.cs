@@ -14,7 +14,8 @@ internal sealed class ManagerFixture : IAsyncDisposable
         configure?.Invoke(Options);
         Logs = new GatewayLogBuffer(Options.LogCapacity);
         Manager = new GatewayManager(
-            Microsoft.Extensions.Options.Options.Create(Options),
+            Microsoft.Extensions.Options.Options.DefaultName,
+            new Pico.Gateway.Management.Configuration.FixedOptionsMonitor(Options),
             Logs,
             sinks ?? [],
             Probe,
@@ -24,6 +25,7 @@ internal sealed class ManagerFixture : IAsyncDisposable
             Time,
             meterFactory: meterFactory);
         Recorder = new EventRecorder(Manager, Time.Pulse);
+        _ = Manager.StartSupervisionAsync();
         Probe.Called = Time.Pulse;
     }
 

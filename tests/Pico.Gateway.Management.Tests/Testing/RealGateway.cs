@@ -39,7 +39,8 @@ internal sealed class RealGateway : IAsyncDisposable
         configure?.Invoke(Options);
         Logs = new GatewayLogBuffer(Options.LogCapacity);
         Manager = new GatewayManager(
-            Microsoft.Extensions.Options.Options.Create(Options),
+            Microsoft.Extensions.Options.Options.DefaultName,
+            new Pico.Gateway.Management.Configuration.FixedOptionsMonitor(Options),
             Logs,
             [Lines, .. sinks ?? []],
             _probe,
@@ -47,6 +48,8 @@ internal sealed class RealGateway : IAsyncDisposable
             new NoConfigurationFingerprint(),
             new UnixProcessLauncher(),
             time ?? TimeProvider.System);
+        // Supervision (re-attach included) begins before the recorder subscribes, as a hosted service would begin it.
+        _ = Manager.StartSupervisionAsync();
         Recorder = new EventRecorder(Manager, time is TrackingTimeProvider tracking ? tracking.Pulse : null);
     }
 
