@@ -1,10 +1,9 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.Processes;
-using Pico.Gateway.Management.Supervision;
-using Pico.Gateway.Management.Conditions;
-using Pico.Gateway.Management.Health;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pico.Gateway.Management.Diagnostics;
+using Pico.Gateway.Management.Logs;
 
 namespace Pico.Gateway.Management.Benchmarks.Micro;
 
@@ -20,7 +19,7 @@ public class LineCaptureBenchmarks
     private byte[] _chunk = null!;
     private LineSplitter _splitter = null!;
     private LineSplitter _captured = null!;
-    private GatewayManager _manager = null!;
+    private GatewayTelemetry _telemetry = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -33,21 +32,13 @@ public class LineCaptureBenchmarks
 
         _chunk = Encoding.ASCII.GetBytes(text.ToString());
         _splitter = new LineSplitter(GatewayLogStream.StandardOutput, 64 * 1024, new DiscardingHandler(), 64 * 1024);
-        _manager = new GatewayManager(
-            Microsoft.Extensions.Options.Options.DefaultName,
-            new Pico.Gateway.Management.Configuration.FixedOptionsMonitor(new GatewayOptions { ExecutablePath = "/bin/true" }),
-            new GatewayLogBuffer(200),
-            [],
-            new HttpHealthProbe(),
-            [],
-            new NoConfigurationFingerprint(),
-            new UnixProcessLauncher(),
-            TimeProvider.System);
-        _captured = new LineSplitter(GatewayLogStream.StandardOutput, 64 * 1024, _manager, 64 * 1024);
+        _telemetry = new GatewayTelemetry(null, null, () => null!);
+        var dispatcher = new GatewayOutputDispatcher(new GatewayLogBuffer(200), [], TimeProvider.System, _telemetry, NullLogger.Instance);
+        _captured = new LineSplitter(GatewayLogStream.StandardOutput, 64 * 1024, dispatcher, 64 * 1024);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _manager.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Cleanup() => _telemetry.Dispose();
 
     [Benchmark(OperationsPerInvoke = LinesPerChunk)]
     public void SplitLine() => _splitter.Push(_chunk);

@@ -42,6 +42,28 @@ internal sealed class GatewayTelemetry : IDisposable
         _meter.CreateObservableCounter("pico.gateway.log.lines", ObserveLines, "{line}", "Lines captured from the gateway's stdout and stderr (tag: stream).");
     }
 
+    /// <summary>Tags a start or restart span with its outcome; a refusal or failure marks the span as an error.</summary>
+    public static void Trace(Activity? activity, GatewayStartResult result)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag("gateway.start.outcome", result.Outcome switch
+        {
+            GatewayStartOutcome.Started => "started",
+            GatewayStartOutcome.AlreadyRunning => "already_running",
+            GatewayStartOutcome.PreconditionFailed => "precondition_failed",
+            _ => "failed",
+        });
+        activity.SetTag("process.pid", result.ProcessId);
+        if (result.Outcome is GatewayStartOutcome.Failed or GatewayStartOutcome.PreconditionFailed)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, result.Message);
+        }
+    }
+
     public void Started(string reason) => _starts.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Restarted(string kind) => _restarts.Add(1, new KeyValuePair<string, object?>("kind", kind));

@@ -70,6 +70,9 @@ public sealed record GatewayEvent
     /// <summary>Gets a value indicating whether the tracked process was adopted from a pid file rather than spawned by this manager.</summary>
     public bool IsAdopted { get; init; }
 
+    /// <summary>Gets a value indicating whether the gateway's options (executable, arguments, environment, health URL) changed since it was spawned.</summary>
+    internal bool OptionsChanged { get; init; }
+
     /// <summary>Gets a value indicating whether this snapshot differs from <paramref name="other"/> in any state field.</summary>
     internal bool HasSameStateAs(GatewayEvent other) =>
         Status == other.Status
@@ -86,5 +89,6 @@ public sealed record GatewayEvent
         && LastExitTime == other.LastExitTime
         && NextRestartTime == other.NextRestartTime
         && RestartAttempt == other.RestartAttempt
-        && IsAdopted == other.IsAdopted;
+        && IsAdopted == other.IsAdopted
+        && OptionsChanged == other.OptionsChanged;
 }

@@ -10,7 +10,7 @@ internal sealed record GatewayPidRecord(int ProcessId, long StartTime, string He
 /// The pid file: small JSON, written atomically (a temporary file renamed over the old one) and readable by the owner only,
 /// since it tells whoever reads it which process to signal.
 /// </summary>
-internal sealed class GatewayPidFile(string path)
+internal sealed class GatewayPidFile(string path) : IGatewayPidStore
 {
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 

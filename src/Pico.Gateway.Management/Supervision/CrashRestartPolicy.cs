@@ -5,18 +5,23 @@ namespace Pico.Gateway.Management.Supervision;
 /// <summary>
 /// The crash-restart rules of <see cref="GatewayOptions"/>: which exits restart, the exponential backoff (no jitter: there is one
 /// gateway, not a fleet), its reset after a stable run, and the crash-loop limit. It keeps the recent exits and the attempt count;
-/// the manager calls it under its lock.
+/// the manager calls it under its lock. The first restart after a gateway that had answered healthily is immediate (as PM2 and
+/// supervisord restart at once); backoff applies from the next attempt on, as systemd's RestartSteps do.
 /// </summary>
 internal sealed class CrashRestartPolicy(GatewayOptions options)
 {
     private readonly Queue<DateTimeOffset> _recentExits = new();
     private int _attempt;
 
+    // Whether the current sequence began with an immediate attempt: the backoff's exponent then starts one attempt later.
+    private bool _begunAtOnce;
+
     /// <summary>A start, restart or stop from the user begins a new history.</summary>
     public void Forget()
     {
         _recentExits.Clear();
         _attempt = 0;
+        _begunAtOnce = false;
     }
 
     public CrashDecision Decide(GatewayProcessExit exit, DateTimeOffset? runningSince, DateTimeOffset now)
@@ -46,7 +51,17 @@ internal sealed class CrashRestartPolicy(GatewayOptions options)
         }
 
         _attempt++;
-        var delay = options.RestartBackoffBase * Math.Pow(2, Math.Min(_attempt - 1, 30));
+        if (_attempt == 1)
+        {
+            _begunAtOnce = runningSince is not null;
+            if (_begunAtOnce)
+            {
+                return new CrashDecision(CrashDecisionKind.Restart, failure ?? $"the gateway {exit}", _attempt, TimeSpan.Zero);
+            }
+        }
+
+        var step = _attempt - (_begunAtOnce ? 2 : 1);
+        var delay = options.RestartBackoffBase * Math.Pow(2, Math.Min(step, 30));
         return new CrashDecision(
             CrashDecisionKind.Restart,
             failure ?? $"the gateway {exit}",

@@ -81,10 +81,27 @@ public sealed class CrashRestartPolicyDecisionTests
         policy.Decide(new GatewayProcessExit(1, null), null, T0);
         Assert.Equal(2, policy.Decide(new GatewayProcessExit(1, null), null, T0.AddSeconds(5)).Attempt);
 
+        // After a stable (healthy) run the sequence starts over, and its first restart is immediate.
         var afterStableRun = policy.Decide(new GatewayProcessExit(1, null), runningSince: T0.AddSeconds(10), now: T0.AddSeconds(71));
-        Assert.Equal((1, TimeSpan.FromSeconds(1)), (afterStableRun.Attempt, afterStableRun.Delay));
+        Assert.Equal((1, TimeSpan.Zero), (afterStableRun.Attempt, afterStableRun.Delay));
 
         policy.Forget();
         Assert.Equal(1, policy.Decide(new GatewayProcessExit(1, null), null, T0.AddSeconds(72)).Attempt);
+    }
+
+    [Fact]
+    public void The_first_restart_after_a_healthy_run_is_immediate_and_the_backoff_follows()
+    {
+        var policy = Create(crashLoopMaxExits: 10);
+        var delays = new List<double>();
+        var now = T0;
+        for (var i = 0; i < 4; i++)
+        {
+            var decision = policy.Decide(new GatewayProcessExit(1, null), runningSince: now.AddSeconds(-1), now);
+            delays.Add(decision.Delay.TotalSeconds);
+            now += decision.Delay + TimeSpan.FromSeconds(2);
+        }
+
+        Assert.Equal([0, 1, 2, 4], delays);
     }
 }

@@ -16,6 +16,18 @@ public sealed class CrashRestartPolicyTests
         o.CrashLoopWindow = TimeSpan.FromSeconds(60);
     });
 
+    /// <summary>A gateway that never answered healthily crashes: its restart waits RestartBackoffBase (a healthy one's is immediate).</summary>
+    private static async Task<FakeProcess> CrashBeforeHealthyAsync(ManagerFixture fixture)
+    {
+        fixture.Probe.Answer = HealthProbeResult.Unreachable("not yet");
+        await fixture.Manager.StartAsync();
+        var process = fixture.Launcher.Last;
+        process.ExitWithCode(1);
+        await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Restarting && e.NextRestartTime is not null);
+        fixture.Probe.Answer = HealthProbeResult.Healthy();
+        return process;
+    }
+
     [Fact]
     public void The_default_policy_restarts_on_failure()
     {
@@ -32,12 +44,12 @@ public sealed class CrashRestartPolicyTests
 
         var waiting = await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Restarting);
         Assert.Null(waiting.ProcessId);
-        Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromSeconds(1), waiting.NextRestartTime);
+
+        // The first restart after a healthy run is due at once (spec section 6); the backoff starts with the next one.
+        Assert.Equal(fixture.Time.GetUtcNow(), waiting.NextRestartTime);
         Assert.Equal(1, waiting.RestartAttempt);
         Assert.Equal(11, waiting.LastExitSignal);
         Assert.Equal("the gateway terminated by signal 11 (SIGSEGV) unexpectedly", waiting.LastError);
-
-        await fixture.Time.AdvanceToTimerAsync(TimeSpan.FromSeconds(1));
 
         var restarted = await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId != first.Id);
         Assert.Equal(2, fixture.Launcher.Started.Count);
@@ -79,7 +91,6 @@ public sealed class CrashRestartPolicyTests
         var first = await fixture.StartRunningAsync();
         first.ExitWithCode(1);
         await fixture.Recorder.WaitForAsync(e => e.RestartAttempt == 1 && e.NextRestartTime is not null);
-        await fixture.Time.AdvanceToTimerAsync(TimeSpan.FromSeconds(1));
         var second = await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId != first.Id);
 
         fixture.Time.Advance(TimeSpan.FromSeconds(61));
@@ -87,7 +98,7 @@ public sealed class CrashRestartPolicyTests
 
         var waiting = await fixture.Recorder.WaitForAsync(e => e.NextRestartTime is not null && e.Sequence > second.Sequence);
         Assert.Equal(1, waiting.RestartAttempt);
-        Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromSeconds(1), waiting.NextRestartTime);
+        Assert.Equal(fixture.Time.GetUtcNow(), waiting.NextRestartTime);
     }
 
     [Fact]
@@ -155,9 +166,7 @@ public sealed class CrashRestartPolicyTests
     public async Task A_stop_cancels_a_pending_restart()
     {
         await using var fixture = Create();
-        var process = await fixture.StartRunningAsync();
-        process.ExitWithCode(1);
-        await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Restarting);
+        await CrashBeforeHealthyAsync(fixture);
 
         var stop = await fixture.Manager.StopAsync();
 
@@ -173,9 +182,7 @@ public sealed class CrashRestartPolicyTests
     public async Task A_start_during_a_pending_restart_starts_now_and_forgets_the_backoff()
     {
         await using var fixture = Create();
-        var process = await fixture.StartRunningAsync();
-        process.ExitWithCode(1);
-        await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Restarting);
+        await CrashBeforeHealthyAsync(fixture);
 
         var result = await fixture.Manager.StartAsync();
 
@@ -190,9 +197,7 @@ public sealed class CrashRestartPolicyTests
     public async Task A_pending_restart_whose_precondition_fails_goes_to_error()
     {
         await using var fixture = Create();
-        var process = await fixture.StartRunningAsync();
-        process.ExitWithCode(1);
-        await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Restarting);
+        await CrashBeforeHealthyAsync(fixture);
         fixture.Condition.NotReadyReason = "no default model configured";
 
         await fixture.Time.AdvanceToTimerAsync(TimeSpan.FromSeconds(1));
@@ -206,9 +211,7 @@ public sealed class CrashRestartPolicyTests
     public async Task A_crash_restart_whose_spawn_fails_goes_to_error_with_no_restart_pending()
     {
         await using var fixture = Create();
-        var process = await fixture.StartRunningAsync();
-        process.ExitWithCode(1);
-        await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Restarting);
+        await CrashBeforeHealthyAsync(fixture);
         fixture.Launcher.SpawnError = "could not start '/opt/gateway/picoclaw': No such file or directory";
 
         await fixture.Time.AdvanceToTimerAsync(TimeSpan.FromSeconds(1));
@@ -223,9 +226,7 @@ public sealed class CrashRestartPolicyTests
     public async Task A_start_during_a_pending_restart_whose_spawn_fails_leaves_no_restart_pending()
     {
         await using var fixture = Create();
-        var process = await fixture.StartRunningAsync();
-        process.ExitWithCode(1);
-        await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Restarting && e.NextRestartTime is not null);
+        await CrashBeforeHealthyAsync(fixture);
         fixture.Launcher.SpawnError = "could not start '/opt/gateway/picoclaw': Permission denied";
 
         var start = await fixture.Manager.StartAsync();
@@ -248,5 +249,23 @@ public sealed class CrashRestartPolicyTests
         await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
         fixture.Time.Advance(TimeSpan.FromMinutes(5));
         Assert.Single(fixture.Launcher.Started);
+    }
+
+    [Fact]
+    public async Task After_an_immediate_first_restart_the_next_crash_waits_the_backoff_base()
+    {
+        await using var fixture = Create();
+        var first = await fixture.StartRunningAsync();
+        first.ExitWithCode(1);
+        var second = await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId != first.Id);
+
+        fixture.Launcher.Last.ExitWithCode(1);
+
+        var waiting = await fixture.Recorder.WaitForAsync(e => e.RestartAttempt == 2 && e.NextRestartTime is not null && e.Sequence > second.Sequence);
+        Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromSeconds(1), waiting.NextRestartTime);
+        Assert.Equal(2, fixture.Launcher.Started.Count);
+        await fixture.Time.AdvanceToTimerAsync(TimeSpan.FromSeconds(1));
+        await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.RestartAttempt == 2);
+        Assert.Equal(3, fixture.Launcher.Started.Count);
     }
 }

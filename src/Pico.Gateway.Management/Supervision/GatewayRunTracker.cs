@@ -1,0 +1,165 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pico.Gateway.Management.Diagnostics;
+using Pico.Gateway.Management.Logs;
+using Pico.Gateway.Management.Processes;
+
+namespace Pico.Gateway.Management.Supervision;
+
+/// <summary>
+/// Brings process runs in and follows them out: spawns a run with the options current at that moment, adopts one an earlier
+/// host recorded, and commits each run's exit once its output is in the sinks. Callers hold the operation gate for a spawn.
+/// </summary>
+internal sealed class GatewayRunTracker(
+    string name,
+    IOptionsMonitor<GatewayOptions> options,
+    GatewayState state,
+    IGatewayProcessLauncher launcher,
+    GatewayOutputDispatcher output,
+    GatewayReattachment reattachment,
+    GatewayHealthMonitor health,
+    CrashRestartScheduler crashRestarts,
+    TimeProvider time,
+    GatewayTelemetry telemetry,
+    ILogger logger)
+{
+    private ProcessRun? _lastSpawned;
+
+    /// <summary>Spawns a gateway into <paramref name="initialStatus"/>; a failure to spawn is the <c>error</c> state with the reason.</summary>
+    public async Task<GatewayStartResult> SpawnAsync(GatewayStatus initialStatus, string? fingerprint, int restartAttempt, string reason)
+    {
+        // The previous run's last lines belong to it: let them land before the sinks start a new run.
+        if (Volatile.Read(ref _lastSpawned) is { } previous)
+        {
+            await previous.WaitForOutputAsync().ConfigureAwait(false);
+        }
+
+        GatewayOptions current;
+        IGatewayProcess process;
+        try
+        {
+            current = options.Get(name);
+            output.OnProcessStarting();
+            process = launcher.Start(StartInfoOf(current), output);
+        }
+        catch (Exception ex) when (ex is GatewaySpawnException or OptionsValidationException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            lock (state.Gate)
+            {
+                state.Commit_NeedsLock(GatewayTransitions.SpawnFailed(state.Current, ex.Message).Next);
+            }
+
+            Log.GatewayStartFailed(logger, ex.Message);
+            return GatewayStartResult.Failed(ex.Message);
+        }
+
+        var run = new ProcessRun(process, adopted: false, current, time, logger);
+        lock (state.Gate)
+        {
+            state.Run = run;
+            _lastSpawned = run;
+            state.Commit_NeedsLock(GatewayTransitions.Spawned(state.Current, run.Id, fingerprint, initialStatus, restartAttempt).Next);
+        }
+
+        Log.GatewayStarted(logger, run.Id, current.ExecutablePath!);
+        telemetry.Started(reason);
+        reattachment.Record(run.Id, current.HealthCheckUrl, fingerprint);
+        Follow(run);
+        return GatewayStartResult.Started(run.Id);
+    }
+
+    /// <summary>Adopts the gateway an earlier host recorded, if it is still the same live process.</summary>
+    public void TryAdopt()
+    {
+        if (reattachment.TryFindRecorded() is not { } record)
+        {
+            return;
+        }
+
+        var run = new ProcessRun(new AdoptedGatewayProcess(record.ProcessId, record.StartTime, time), adopted: true, options.Get(name), time, logger);
+        lock (state.Gate)
+        {
+            state.Run = run;
+            state.Commit_NeedsLock(GatewayTransitions.Adopted(state.Current, run.Id, record.BootFingerprint).Next);
+        }
+
+        Log.GatewayAdopted(logger, run.Id, reattachment.Path ?? string.Empty);
+        Follow(run);
+    }
+
+    /// <summary>Whether the options configured now would start a different gateway than the running one.</summary>
+    public static bool Differ(GatewayOptions running, GatewayOptions now) =>
+        !StartInfoOf(running).IsSameLaunchAs(StartInfoOf(now))
+        || !string.Equals(running.HealthCheckUrl, now.HealthCheckUrl, StringComparison.Ordinal);
+
+    private static GatewayProcessStartInfo StartInfoOf(GatewayOptions options) => new(
+        options.ExecutablePath ?? throw new GatewaySpawnException("no executable is configured (ExecutablePath)"),
+        [.. options.Arguments],
+        options.WorkingDirectory,
+        new Dictionary<string, string>(options.Environment, StringComparer.Ordinal),
+        options.MaxLineLength);
+
+    private void Follow(ProcessRun run)
+    {
+        health.BeginStartup(run);
+        _ = FollowExitAsync(run);
+    }
+
+    private async Task FollowExitAsync(ProcessRun run)
+    {
+        var exit = await run.WaitForExitAndOutputAsync().ConfigureAwait(false);
+        var wasCurrent = false;
+        GatewayTransition transition = default;
+        lock (state.Gate)
+        {
+            run.HasExited = true;
+            if (ReferenceEquals(state.Run, run))
+            {
+                wasCurrent = true;
+                state.Run = null;
+                var now = time.GetUtcNow();
+                var decision = run.StopCause == GatewayExitCause.None ? crashRestarts.Decide_NeedsLock(exit, run.RunningSince, now) : default;
+                transition = GatewayTransitions.Exited(state.Current, run.StopCause, exit, now, decision);
+                state.Commit_NeedsLock(transition.Next);
+                if ((transition.Effects & GatewayEffects.ScheduleCrashRestart) != 0)
+                {
+                    crashRestarts.Schedule_NeedsLock(decision.Attempt, decision.Delay);
+                }
+            }
+        }
+
+        telemetry.Exited(run.StopCause != GatewayExitCause.None ? "requested" : exit.ExitCode == 0 ? "clean" : "crash");
+        await run.Cancellation.CancelAsync().ConfigureAwait(false);
+        run.EndStartup();
+        if (wasCurrent)
+        {
+            reattachment.Forget(run.Id);
+        }
+
+        Report(run, exit, transition);
+        run.MarkExitHandled();
+        run.Process.Dispose();
+    }
+
+    private void Report(ProcessRun run, GatewayProcessExit exit, GatewayTransition transition)
+    {
+        if ((transition.Effects & GatewayEffects.ScheduleCrashRestart) != 0)
+        {
+            Log.CrashRestartScheduled(logger, transition.Next.RestartAttempt, transition.Next.NextRestartTime!.Value - transition.Next.LastExitTime!.Value);
+        }
+
+        if ((transition.Effects & GatewayEffects.ReportCrashLoop) != 0)
+        {
+            Log.CrashLoop(logger, transition.Next.LastError!);
+        }
+
+        if (run.StopCause == GatewayExitCause.None)
+        {
+            Log.GatewayExitedUnexpectedly(logger, run.Id, exit);
+        }
+        else
+        {
+            Log.GatewayExited(logger, run.Id, exit);
+        }
+    }
+}

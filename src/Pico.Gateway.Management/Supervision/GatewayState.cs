@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Logging;
+using Pico.Gateway.Management.Events;
+
+namespace Pico.Gateway.Management.Supervision;
+
+/// <summary>
+/// The one lock of a manager and what it guards: the current snapshot and the tracked process run. Transitions are committed
+/// under the lock (helpers that need it end in <c>_NeedsLock</c>); publishing only enqueues to the subscribers' own queues, so
+/// no subscriber, sink, probe, process or file is ever called under it.
+/// </summary>
+internal sealed class GatewayState
+{
+    private readonly TimeProvider _time;
+    private readonly GatewayEventStream _events;
+    private GatewayEvent _current;
+
+    public GatewayState(TimeProvider time, ILogger logger)
+    {
+        _time = time;
+        _current = new GatewayEvent { Sequence = 0, Timestamp = time.GetUtcNow(), Status = GatewayStatus.Stopped };
+        _events = new GatewayEventStream(_current, logger);
+    }
+
+    public Lock Gate { get; } = new();
+
+    public TimeProvider Time => _time;
+
+    /// <summary>Gets the latest snapshot; readable without the lock.</summary>
+    public GatewayEvent Current => Volatile.Read(ref _current);
+
+    /// <summary>Gets the state changes, the current snapshot first.</summary>
+    public IObservable<GatewayEvent> Events => _events;
+
+    public int SubscriberCount => _events.SubscriberCount;
+
+    /// <summary>Gets or sets the tracked process: the live one, or one that would not exit. Guarded by <see cref="Gate"/>.</summary>
+    public ProcessRun? Run { get; set; }
+
+    /// <summary>Gets the tracked run when its process is alive and nobody asked it to stop. Needs the lock.</summary>
+    public ProcessRun? Unstopped_NeedsLock => Run is { HasExited: false, StopCause: GatewayExitCause.None } run ? run : null;
+
+    /// <summary>Gets the tracked run when its process is alive. Needs the lock.</summary>
+    public ProcessRun? Live_NeedsLock => Run is { HasExited: false } run ? run : null;
+
+    /// <summary>
+    /// Commits a transition's snapshot: a change in any state field is published with the next sequence number and the time;
+    /// fresher health details alone only refresh the current snapshot.
+    /// </summary>
+    public void Commit_NeedsLock(GatewayEvent proposed)
+    {
+        var restartRequired = proposed.Status == GatewayStatus.Running
+            && (proposed.OptionsChanged
+                || (proposed.BootFingerprint is not null
+                    && proposed.CurrentFingerprint is not null
+                    && !string.Equals(proposed.BootFingerprint, proposed.CurrentFingerprint, StringComparison.Ordinal)));
+        if (proposed.RestartRequired != restartRequired)
+        {
+            proposed = proposed with { RestartRequired = restartRequired };
+        }
+
+        if (proposed.HasSameStateAs(_current))
+        {
+            if (!ReferenceEquals(proposed.HealthDetails, _current.HealthDetails))
+            {
+                Volatile.Write(ref _current, proposed);
+                _events.Refresh(proposed);
+            }
+
+            return;
+        }
+
+        var next = proposed with { Sequence = _current.Sequence + 1, Timestamp = _time.GetUtcNow() };
+        Volatile.Write(ref _current, next);
+        _events.Publish(next);
+    }
+
+    public void Complete() => _events.Complete();
+}
