@@ -1,4 +1,6 @@
 using System.Reactive.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using System.Reactive.Threading.Tasks;
 
 namespace Pico.Gateway.Management;
@@ -25,5 +27,28 @@ public static class GatewayManagerExtensions
         ArgumentNullException.ThrowIfNull(manager);
         ArgumentNullException.ThrowIfNull(predicate);
         return manager.Events.FirstAsync(predicate).ToTask(cancellationToken);
+    }
+
+    /// <summary>
+    /// The state changes as an async stream for <c>await foreach</c>: the current snapshot first, then every change, in order.
+    /// Ends when the manager is disposed or <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    /// <param name="manager">The manager.</param>
+    /// <param name="cancellationToken">Ends the enumeration.</param>
+    /// <returns>The snapshots.</returns>
+    public static async IAsyncEnumerable<GatewayEvent> WatchAsync(this IGatewayManager manager, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+
+        // Unbounded: the manager already gives each subscriber its own queue, so this only moves that queue to the reader.
+        var channel = Channel.CreateUnbounded<GatewayEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var subscription = manager.Events.Subscribe(
+            snapshot => channel.Writer.TryWrite(snapshot),
+            error => channel.Writer.TryComplete(error),
+            () => channel.Writer.TryComplete());
+        await foreach (var snapshot in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return snapshot;
+        }
     }
 }

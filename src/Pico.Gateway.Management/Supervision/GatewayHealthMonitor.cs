@@ -28,6 +28,22 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
         _ = ProbeUntilHealthyAsync(run);
     }
 
+    /// <summary>Runs <paramref name="tick"/> now and then every health-check interval until <paramref name="cancellationToken"/> ends it.</summary>
+    public async Task RunTicksAsync(Func<CancellationToken, Task> tick, Func<TimeSpan> interval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await tick(cancellationToken).ConfigureAwait(false);
+                await Task.Delay(interval(), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     /// <summary>One steady tick: probes a live, unstopped gateway that is running (or in error, to see it recover).</summary>
     public async Task ProbeSteadyAsync(CancellationToken cancellationToken)
     {

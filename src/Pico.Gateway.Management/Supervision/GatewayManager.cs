@@ -71,6 +71,9 @@ internal sealed class GatewayManager : IGatewayManager
 
     internal int SubscriberCount => _state.SubscriberCount;
 
+    /// <summary>Gets the one lock, for tests that check a rule holds under it.</summary>
+    internal Lock StateGate => _state.Gate;
+
     public Task StartSupervisionAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -129,14 +132,14 @@ internal sealed class GatewayManager : IGatewayManager
     internal async Task TickAsync(CancellationToken cancellationToken)
     {
         await _conditions.EvaluateAsync(cancellationToken).ConfigureAwait(false);
-        EvaluateOptions();
+        _runs.EvaluateOptions();
         await _health.ProbeSteadyAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Task BeginSupervision()
     {
         _runs.TryAdopt();
-        _monitor = Task.Run(RunTicksAsync, CancellationToken.None);
+        _monitor = Task.Run(() => _health.RunTicksAsync(TickAsync, () => _options.Get(_name).HealthCheckInterval, _lifetime.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -295,41 +298,6 @@ internal sealed class GatewayManager : IGatewayManager
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-        }
-    }
-
-    private async Task RunTicksAsync()
-    {
-        var cancellationToken = _lifetime.Token;
-        try
-        {
-            while (true)
-            {
-                await TickAsync(cancellationToken).ConfigureAwait(false);
-                await Task.Delay(_options.Get(_name).HealthCheckInterval, _state.Time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private void EvaluateOptions()
-    {
-        GatewayOptions now;
-        try
-        {
-            now = _options.Get(_name);
-        }
-        catch (OptionsValidationException)
-        {
-            return;
-        }
-
-        lock (_state.Gate)
-        {
-            var changed = _state.Live_NeedsLock is { Adopted: false } run && GatewayRunTracker.Differ(run.Options, now);
-            _state.Commit_NeedsLock(GatewayTransitions.OptionsEvaluated(_state.Current, changed).Next);
         }
     }
 

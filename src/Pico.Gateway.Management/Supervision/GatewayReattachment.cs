@@ -11,8 +11,10 @@ namespace Pico.Gateway.Management.Supervision;
 /// </summary>
 internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logger, Func<int, long?>? startTimeOf = null)
 {
-    private readonly Lock _fileGate = new();
     private readonly Func<int, long?> _startTimeOf = startTimeOf ?? StartTimeOf;
+
+    /// <summary>Gets the lock that serializes recording and forgetting.</summary>
+    internal Lock FileGate { get; } = new();
 
     /// <summary>Gets the pid file's path, or null when re-attach is off.</summary>
     public string? Path => store?.Path;
@@ -28,7 +30,7 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
             return null;
         }
 
-        lock (_fileGate)
+        lock (FileGate)
         {
             try
             {
@@ -61,7 +63,7 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
             return;
         }
 
-        lock (_fileGate)
+        lock (FileGate)
         {
             try
             {
@@ -83,7 +85,7 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
             return;
         }
 
-        lock (_fileGate)
+        lock (FileGate)
         {
             try
             {

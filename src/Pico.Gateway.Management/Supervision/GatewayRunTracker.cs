@@ -87,6 +87,27 @@ internal sealed class GatewayRunTracker(
         Follow(run);
     }
 
+    /// <summary>Reads the options again: while they would start a different gateway than the running one, a restart is required.</summary>
+    public void EvaluateOptions()
+    {
+        GatewayOptions now;
+        try
+        {
+            now = options.Get(name);
+        }
+        catch (OptionsValidationException)
+        {
+            // Invalid options cannot start anything: the next start reports them; until then the running gateway stands.
+            return;
+        }
+
+        lock (state.Gate)
+        {
+            var changed = state.Live_NeedsLock is { Adopted: false } run && Differ(run.Options, now);
+            state.Commit_NeedsLock(GatewayTransitions.OptionsEvaluated(state.Current, changed).Next);
+        }
+    }
+
     /// <summary>Whether the options configured now would start a different gateway than the running one.</summary>
     public static bool Differ(GatewayOptions running, GatewayOptions now) =>
         !StartInfoOf(running).IsSameLaunchAs(StartInfoOf(now))

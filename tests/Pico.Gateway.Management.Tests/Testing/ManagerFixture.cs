@@ -13,9 +13,10 @@ internal sealed class ManagerFixture : IAsyncDisposable
         Options.Arguments.Add("gateway");
         configure?.Invoke(Options);
         Logs = new GatewayLogBuffer(Options.LogCapacity);
+        OptionsMonitor = new ChangeableOptionsMonitor(Options);
         Manager = new GatewayManager(
             Microsoft.Extensions.Options.Options.DefaultName,
-            new Pico.Gateway.Management.Configuration.FixedOptionsMonitor(Options),
+            OptionsMonitor,
             Logs,
             sinks ?? [],
             Probe,
@@ -30,6 +31,9 @@ internal sealed class ManagerFixture : IAsyncDisposable
     }
 
     public GatewayOptions Options { get; }
+
+    /// <summary>Gets the options as the manager reads them: <see cref="ChangeableOptionsMonitor.Set"/> changes them for the next read.</summary>
+    public ChangeableOptionsMonitor OptionsMonitor { get; }
 
     public TrackingTimeProvider Time { get; } = new();
 

@@ -17,12 +17,25 @@ internal sealed class TrackingTimeProvider : FakeTimeProvider
     {
     }
 
+    /// <summary>Gets or sets a callback told of every timer's due time as it is created, on the creating thread.</summary>
+    public Action<TimeSpan>? TimerCreating { get; set; }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        TimerCreating?.Invoke(dueTime);
         var timer = new TrackedTimer(this);
         timer.Inner = base.CreateTimer(callback, state, dueTime, period);
         timer.Arm(dueTime);
         return timer;
+    }
+
+    /// <summary>Whether a timer is armed to fire at <paramref name="due"/>.</summary>
+    public bool IsArmedAt(DateTimeOffset due)
+    {
+        lock (_gate)
+        {
+            return _timers.Any(t => t.DueAt == due);
+        }
     }
 
     /// <summary>Waits until a timer is armed to fire within <paramref name="step"/> from now, then advances by <paramref name="step"/>.</summary>
