@@ -68,11 +68,20 @@ internal static partial class Log
     [LoggerMessage(EventId = 22, EventName = "GatewayAdopted", Level = LogLevel.Information, Message = "Re-attached to the running gateway (pid {ProcessId}) recorded in {PidFile}")]
     public static partial void GatewayAdopted(ILogger logger, int processId, string pidFile);
 
-    [LoggerMessage(EventId = 23, EventName = "StalePidFileRemoved", Level = LogLevel.Information, Message = "Removed the stale pid file {PidFile}: the process it names is gone")]
-    public static partial void StalePidFileRemoved(ILogger logger, string pidFile);
+    [LoggerMessage(EventId = 23, EventName = "StalePidFileRemoved", Level = LogLevel.Information, Message = "Removed the stale pid file {PidFile} without signalling anything: {Reason}")]
+    public static partial void StalePidFileRemoved(ILogger logger, string pidFile, string reason);
 
     [LoggerMessage(EventId = 24, EventName = "PidFileFailed", Level = LogLevel.Warning, Message = "Could not use the pid file {PidFile}")]
     public static partial void PidFileFailed(ILogger logger, string pidFile, Exception exception);
+
+    [LoggerMessage(EventId = 40, EventName = "PidFileDistrusted", Level = LogLevel.Warning, Message = "Ignored the pid file {PidFile}: {Reason}; nothing it names is adopted or signalled")]
+    public static partial void PidFileDistrusted(ILogger logger, string pidFile, string reason);
+
+    [LoggerMessage(EventId = 41, EventName = "GatewayOwnedElsewhere", Level = LogLevel.Warning, Message = "The gateway is managed by another host ({Owner}); this host neither adopts, starts nor stops it, and takes over when that host goes")]
+    public static partial void GatewayOwnedElsewhere(ILogger logger, string owner);
+
+    [LoggerMessage(EventId = 42, EventName = "GatewayOwnershipTaken", Level = LogLevel.Information, Message = "This host now owns the gateway (lock {LockFile})")]
+    public static partial void GatewayOwnershipTaken(ILogger logger, string lockFile);
 
     // Event ids 30-39 belong to the log sinks.
     [LoggerMessage(EventId = 30, EventName = "GatewayStandardOutput", Level = LogLevel.Information, Message = "{Line}")]

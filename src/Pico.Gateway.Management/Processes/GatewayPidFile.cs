@@ -4,7 +4,14 @@ using System.Text.Json;
 namespace Pico.Gateway.Management.Processes;
 
 /// <summary>What the manager records about the gateway it spawned, so the next host can find it again.</summary>
-internal sealed record GatewayPidRecord(int ProcessId, long StartTime, string HealthCheckUrl, string? BootFingerprint);
+internal sealed record GatewayPidRecord(int ProcessId, long StartTime, string HealthCheckUrl, string? BootFingerprint)
+{
+    /// <summary>Gets the executable the process ran when it was recorded (Linux: /proc/&lt;pid&gt;/exe).</summary>
+    public string? Executable { get; init; }
+
+    /// <summary>Gets the command line the process had when it was recorded (Linux: /proc/&lt;pid&gt;/cmdline).</summary>
+    public IReadOnlyList<string>? CommandLine { get; init; }
+}
 
 /// <summary>
 /// The pid file: small JSON, written atomically (a temporary file renamed over the old one) and readable by the owner only,
@@ -33,6 +40,17 @@ internal sealed class GatewayPidFile(string path) : IGatewayPidStore
             writer.WriteNumber("start_time", record.StartTime);
             writer.WriteString("health_url", record.HealthCheckUrl);
             writer.WriteString("boot_fingerprint", record.BootFingerprint);
+            writer.WriteString("exe", record.Executable);
+            if (record.CommandLine is { } commandLine)
+            {
+                writer.WriteStartArray("cmdline");
+                foreach (var argument in commandLine)
+                {
+                    writer.WriteStringValue(argument);
+                }
+
+                writer.WriteEndArray();
+            }
             writer.WriteEndObject();
             writer.Flush();
             stream.Flush(flushToDisk: true);
@@ -66,12 +84,52 @@ internal sealed class GatewayPidFile(string path) : IGatewayPidStore
                 root.GetProperty("pid").GetInt32(),
                 root.GetProperty("start_time").GetInt64(),
                 root.GetProperty("health_url").GetString() ?? string.Empty,
-                root.TryGetProperty("boot_fingerprint", out var fingerprint) ? fingerprint.GetString() : null);
+                root.TryGetProperty("boot_fingerprint", out var fingerprint) ? fingerprint.GetString() : null)
+            {
+                Executable = root.TryGetProperty("exe", out var exe) ? exe.GetString() : null,
+                CommandLine = root.TryGetProperty("cmdline", out var cmdline) && cmdline.ValueKind == JsonValueKind.Array
+                    ? [.. cmdline.EnumerateArray().Select(argument => argument.GetString() ?? string.Empty)]
+                    : null,
+            };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or DecoderFallbackException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Why the file must not be trusted, or null: a file another user owns, or one that group or others may write, could name
+    /// any process (Linux and macOS; elsewhere nothing is checked).
+    /// </summary>
+    public unsafe string? Distrust()
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(Path))
+        {
+            return null;
+        }
+
+        var mode = File.GetUnixFileMode(Path);
+        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            return $"it is writable by group or others (mode {Convert.ToString((int)mode, 8)})";
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            var buffer = stackalloc byte[LibC.StatxSize];
+            if (LibC.statx(LibC.AT_FDCWD, Path, 0, LibC.STATX_UID | LibC.STATX_MODE, buffer) == 0)
+            {
+                var owner = *(uint*)(buffer + LibC.StatxUidOffset);
+                var self = LibC.geteuid();
+                if (owner != self)
+                {
+                    return $"it is owned by uid {owner}, not by this host's uid {self}";
+                }
+            }
+        }
+
+        return null;
     }
 
     public void Delete()

@@ -12,4 +12,7 @@ internal interface IGatewayPidStore
     void Write(GatewayPidRecord record);
 
     void Delete();
+
+    /// <summary>Why the record must not be trusted (another owner, writable by others), or null.</summary>
+    string? Distrust();
 }

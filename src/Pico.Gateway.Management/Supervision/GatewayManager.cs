@@ -27,11 +27,13 @@ internal sealed class GatewayManager : IGatewayManager
     private readonly GatewayHealthMonitor _health;
     private readonly CrashRestartScheduler _crashRestarts;
     private readonly GatewayRunTracker _runs;
+    private readonly GatewayReattachment _reattachment;
     private readonly GatewayTelemetry _telemetry;
     private readonly ILogger _logger;
     private readonly Lazy<Task> _supervision;
     private Task _monitor = Task.CompletedTask;
     private int _disposed;
+    private string? _ownedElsewhere;
 
     public GatewayManager(
         string name,
@@ -56,10 +58,10 @@ internal sealed class GatewayManager : IGatewayManager
         _conditions = new StartConditionEvaluator([.. conditions], fingerprint, _state, _logger);
         _health = new GatewayHealthMonitor(_state, probe, time, _telemetry, _logger);
         _crashRestarts = new CrashRestartScheduler(initial, time, RunPendingRestartAsync);
-        var pidStore = initial.PidFilePath is { } path ? new GatewayPidFile(path) : null;
+        _reattachment = new GatewayReattachment(initial.PidFilePath is { } path ? new GatewayPidFile(path) : null, _logger);
         _runs = new GatewayRunTracker(
             name, options, _state, launcher, new GatewayOutputDispatcher(logs, sinks, time, _telemetry, _logger),
-            new GatewayReattachment(pidStore, _logger), _health, _crashRestarts, time, _telemetry, _logger);
+            _reattachment, _health, _crashRestarts, time, _telemetry, _logger);
         _supervision = new Lazy<Task>(BeginSupervision);
     }
 
@@ -70,6 +72,9 @@ internal sealed class GatewayManager : IGatewayManager
     public IGatewayLogs Logs { get; }
 
     internal int SubscriberCount => _state.SubscriberCount;
+
+    /// <summary>Releases the ownership lock as the kernel does when a host dies, leaving its gateway running (tests stand in a crashed host so).</summary>
+    internal void ReleaseOwnershipAsIfCrashed() => _reattachment.Dispose();
 
     /// <summary>Gets the one lock, for tests that check a rule holds under it.</summary>
     internal Lock StateGate => _state.Gate;
@@ -94,7 +99,7 @@ internal sealed class GatewayManager : IGatewayManager
         GatewayStopResult result;
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
-            result = BeginStop();
+            result = OwnerRefusal() is { } refusal ? GatewayStopResult.Refused(refusal) : BeginStop();
         }
 
         activity?.SetTag("gateway.stop.outcome", result.Outcome == GatewayStopOutcome.Stopping ? "stopping" : "not_running");
@@ -124,6 +129,7 @@ internal sealed class GatewayManager : IGatewayManager
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _monitor.ConfigureAwait(false);
+        _reattachment.Dispose();
         _state.Complete();
         _telemetry.Dispose();
     }
@@ -131,6 +137,11 @@ internal sealed class GatewayManager : IGatewayManager
     /// <summary>One condition and health tick: re-evaluates the start conditions, the fingerprint and the options, and probes a live gateway.</summary>
     internal async Task TickAsync(CancellationToken cancellationToken)
     {
+        if (!_reattachment.IsOwner)
+        {
+            await TryTakeOverAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await _conditions.EvaluateAsync(cancellationToken).ConfigureAwait(false);
         _runs.EvaluateOptions();
         await _health.ProbeSteadyAsync(cancellationToken).ConfigureAwait(false);
@@ -138,10 +149,52 @@ internal sealed class GatewayManager : IGatewayManager
 
     private Task BeginSupervision()
     {
-        _runs.TryAdopt();
+        if (_reattachment.TryOwn(out var owner))
+        {
+            _runs.TryAdopt();
+        }
+        else
+        {
+            ReportOwnedElsewhere(owner!);
+        }
+
         _monitor = Task.Run(() => _health.RunTicksAsync(TickAsync, () => _options.Get(_name).HealthCheckInterval, _lifetime.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
+
+    /// <summary>Another host went away: this one takes ownership, then re-attaches to the gateway it left running, if any.</summary>
+    private async Task TryTakeOverAsync(CancellationToken cancellationToken)
+    {
+        using (await _operations.EnterAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (_reattachment.IsOwner || Volatile.Read(ref _disposed) != 0 || !_reattachment.TryOwn(out _))
+            {
+                return;
+            }
+
+            lock (_state.Gate)
+            {
+                _state.Commit_NeedsLock(GatewayTransitions.OwnershipTaken(_state.Current).Next);
+            }
+
+            Log.GatewayOwnershipTaken(_logger, _reattachment.Path + ".lock");
+            _runs.TryAdopt();
+        }
+    }
+
+    private void ReportOwnedElsewhere(string owner)
+    {
+        lock (_state.Gate)
+        {
+            _state.Commit_NeedsLock(GatewayTransitions.OwnedElsewhere(_state.Current, owner).Next);
+        }
+
+        Volatile.Write(ref _ownedElsewhere, owner);
+        Log.GatewayOwnedElsewhere(_logger, owner);
+    }
+
+    /// <summary>Why this host may not act (another host owns the gateway), or null. Called with the operation gate held.</summary>
+    private string? OwnerRefusal() => _reattachment.IsOwner ? null : Volatile.Read(ref _ownedElsewhere) ?? "managed by another host";
 
     private async Task<GatewayStartResult> StartCoreAsync(CancellationToken cancellationToken)
     {
@@ -153,6 +206,11 @@ internal sealed class GatewayManager : IGatewayManager
 
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (OwnerRefusal() is { } refusal)
+            {
+                return GatewayStartResult.Refused(refusal);
+            }
+
             if (LiveProcessId() is { } live)
             {
                 return GatewayStartResult.AlreadyRunning(live);
@@ -178,6 +236,11 @@ internal sealed class GatewayManager : IGatewayManager
     {
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (OwnerRefusal() is { } refusal)
+            {
+                return GatewayStartResult.Refused(refusal);
+            }
+
             var (verdict, fingerprint) = await _conditions.EvaluateAsync(cancellationToken).ConfigureAwait(false);
             if (!verdict.IsReady)
             {

@@ -9,8 +9,10 @@ namespace Pico.Gateway.Management.Supervision;
 /// exits. Writing and forgetting are serialized, so forgetting an old run (a read, then a delete) can never delete the record
 /// a concurrent start has just written for the new one.
 /// </summary>
-internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logger, Func<int, long?>? startTimeOf = null)
+internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logger, Func<int, long?>? startTimeOf = null) : IDisposable
 {
+    private readonly GatewayOwnershipLock? _ownership = store is null ? null : new GatewayOwnershipLock(store.Path + ".lock");
+
     private readonly Func<int, long?> _startTimeOf = startTimeOf ?? StartTimeOf;
 
     /// <summary>Gets the lock that serializes recording and forgetting.</summary>
@@ -18,6 +20,37 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
 
     /// <summary>Gets the pid file's path, or null when re-attach is off.</summary>
     public string? Path => store?.Path;
+
+    /// <summary>Gets a value indicating whether this host may act on the gateway: it holds the ownership lock, or re-attach is off.</summary>
+    public bool IsOwner => _ownership?.IsHeld ?? true;
+
+    /// <summary>Takes ownership if no other live host holds it; otherwise says who does.</summary>
+    public bool TryOwn(out string? owner)
+    {
+        owner = null;
+        if (_ownership is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            if (_ownership.TryAcquire(out var ownerPid))
+            {
+                return true;
+            }
+
+            owner = ownerPid is { } pid ? $"managed by another host (pid {pid})" : "managed by another host";
+        }
+        catch (IOException ex)
+        {
+            owner = $"the ownership lock could not be taken: {ex.Message}";
+        }
+
+        return false;
+    }
+
+    public void Dispose() => _ownership?.Dispose();
 
     /// <summary>
     /// Reads the record: a live process with the same pid AND start time is returned for adoption; anything else makes the
@@ -34,8 +67,16 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
         {
             try
             {
+                if (store.Distrust() is { } distrust)
+                {
+                    // Not ours to trust, and not ours to delete either: it is reported and ignored.
+                    Log.PidFileDistrusted(logger, store.Path, distrust);
+                    return null;
+                }
+
                 var record = store.TryRead();
-                if (record is not null && _startTimeOf(record.ProcessId) == record.StartTime)
+                var refusal = record is null ? "it cannot be read" : AdoptionCheck.Refuse(record, _startTimeOf);
+                if (refusal is null)
                 {
                     return record;
                 }
@@ -43,7 +84,7 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
                 if (File.Exists(store.Path))
                 {
                     store.Delete();
-                    Log.StalePidFileRemoved(logger, store.Path);
+                    Log.StalePidFileRemoved(logger, store.Path, refusal);
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -67,7 +108,11 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
         {
             try
             {
-                store.Write(new GatewayPidRecord(processId, startTime, healthCheckUrl, bootFingerprint));
+                store.Write(new GatewayPidRecord(processId, startTime, healthCheckUrl, bootFingerprint)
+                {
+                    Executable = OperatingSystem.IsLinux() ? ProcessInspection.TryGetExecutable(processId) : null,
+                    CommandLine = OperatingSystem.IsLinux() ? ProcessInspection.TryGetCommandLine(processId) : null,
+                });
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -14,4 +14,7 @@ public enum GatewayStartOutcome
 
     /// <summary>The request failed; <see cref="GatewayStartResult.Message"/> says why.</summary>
     Failed = 3,
+
+    /// <summary>This host may not act on the gateway (another live host owns it); <see cref="GatewayStartResult.Message"/> says who.</summary>
+    Refused = 4,
 }

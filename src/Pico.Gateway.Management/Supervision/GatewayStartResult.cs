@@ -26,4 +26,9 @@ public sealed record GatewayStartResult(GatewayStartOutcome Outcome, int? Proces
     /// <param name="processId">The process still tracked, if any (a restart whose old process would not exit).</param>
     /// <returns>The result.</returns>
     public static GatewayStartResult Failed(string error, int? processId = null) => new(GatewayStartOutcome.Failed, processId, error);
+
+    /// <summary>This host may not act on the gateway: another live host owns it.</summary>
+    /// <param name="reason">Who owns it, e.g. <c>managed by another host (pid 4242)</c>.</param>
+    /// <returns>The result.</returns>
+    public static GatewayStartResult Refused(string reason) => new(GatewayStartOutcome.Refused, null, reason);
 }

@@ -8,4 +8,7 @@ public enum GatewayStopOutcome
 
     /// <summary>No gateway process was alive.</summary>
     NotRunning = 1,
+
+    /// <summary>This host may not act on the gateway (another live host owns it); <see cref="GatewayStopResult.Message"/> says who.</summary>
+    Refused = 2,
 }

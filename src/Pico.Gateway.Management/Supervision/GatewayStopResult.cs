@@ -10,8 +10,9 @@ public sealed class GatewayStopResult
 {
     private static readonly GatewayStopResult NotRunningResult = new(GatewayStopOutcome.NotRunning, null, Task.CompletedTask);
 
-    private GatewayStopResult(GatewayStopOutcome outcome, int? processId, Task exited)
+    private GatewayStopResult(GatewayStopOutcome outcome, int? processId, Task exited, string? message = null)
     {
+        Message = message;
         Outcome = outcome;
         ProcessId = processId;
         Exited = exited;
@@ -25,6 +26,14 @@ public sealed class GatewayStopResult
 
     /// <summary>Gets a task that completes when the process has exited (gracefully or after the kill), or at once when none was running.</summary>
     public Task Exited { get; }
+
+    /// <summary>Gets why the stop was refused, for <see cref="GatewayStopOutcome.Refused"/>.</summary>
+    public string? Message { get; }
+
+    /// <summary>This host may not act on the gateway: another live host owns it. Nothing is signalled.</summary>
+    /// <param name="reason">Who owns it.</param>
+    /// <returns>The result.</returns>
+    public static GatewayStopResult Refused(string reason) => new(GatewayStopOutcome.Refused, null, Task.CompletedTask, reason);
 
     /// <summary>A stop was started.</summary>
     /// <param name="processId">The process being stopped.</param>

@@ -99,6 +99,14 @@ internal static class GatewayTransitions
     public static GatewayTransition CrashRestartRefused(GatewayEvent current, string reason) =>
         new(current with { Status = GatewayStatus.Error, LastError = $"crash restart refused: {reason}", NextRestartTime = null });
 
+    /// <summary>stopped → error: another live host owns the gateway; this one neither adopts, starts nor stops it.</summary>
+    public static GatewayTransition OwnedElsewhere(GatewayEvent current, string owner) =>
+        new(current with { Status = GatewayStatus.Error, LastError = owner });
+
+    /// <summary>error → stopped: the other host went away and this one took ownership (re-attach may follow).</summary>
+    public static GatewayTransition OwnershipTaken(GatewayEvent current) =>
+        new(current with { Status = GatewayStatus.Stopped, LastError = null });
+
     /// <summary>The start conditions and the fingerprint were evaluated (a tick, a start, a restart).</summary>
     public static GatewayTransition ConditionsEvaluated(GatewayEvent current, StartConditionResult verdict, string? fingerprint) =>
         new(current with { StartAllowed = verdict.IsReady, StartBlockedReason = verdict.Reason, CurrentFingerprint = fingerprint });

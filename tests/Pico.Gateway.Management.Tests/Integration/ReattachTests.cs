@@ -37,6 +37,7 @@ public sealed class ReattachTests : IDisposable
         var crashed = new RealGateway("healthy", configure: o => o.PidFilePath = PidFile);
         var original = await crashed.Manager.StartAsync();
         await crashed.Recorder.WaitForStatusAsync(GatewayStatus.Running);
+        crashed.Manager.ReleaseOwnershipAsIfCrashed();
 
         await using (var next = new RealGateway("healthy", configure: o => o.PidFilePath = PidFile, port: crashed.Port, marker: crashed.Marker))
         {
@@ -63,6 +64,7 @@ public sealed class ReattachTests : IDisposable
         var crashed = new RealGateway("healthy", configure: o => o.PidFilePath = PidFile);
         var original = await crashed.Manager.StartAsync();
         await crashed.Recorder.WaitForStatusAsync(GatewayStatus.Running);
+        crashed.Manager.ReleaseOwnershipAsIfCrashed();
 
         await using (var next = new RealGateway("healthy", configure: o => o.PidFilePath = PidFile, port: crashed.Port, marker: crashed.Marker))
         {

@@ -203,6 +203,8 @@ public sealed class GatewayManagerCoreTests
             Content = null;
         }
 
+        public string? Distrust() => null;
+
         private void Note(string operation)
         {
             Operations.Add(operation);
