@@ -155,17 +155,16 @@ public sealed class GatewayManagerCoreTests
     {
         var fixture = new ManagerFixture();
         var seen = new List<GatewayStatus>();
-        var watching = Task.Run(async () =>
-        {
-            await foreach (var snapshot in fixture.Manager.WatchAsync())
-            {
-                seen.Add(snapshot.Status);
-            }
-        });
-        await fixture.StartRunningAsync().WaitAsync(Guard);
+        await using var watch = fixture.Manager.WatchAsync().GetAsyncEnumerator();
+        Assert.True(await watch.MoveNextAsync().AsTask().WaitAsync(Guard));
+        seen.Add(watch.Current.Status);
 
+        await fixture.StartRunningAsync().WaitAsync(Guard);
         await fixture.DisposeAsync();
-        await watching.WaitAsync(Guard);
+        while (await watch.MoveNextAsync().AsTask().WaitAsync(Guard))
+        {
+            seen.Add(watch.Current.Status);
+        }
 
         Assert.Equal(GatewayStatus.Stopped, seen[0]);
         Assert.Contains(GatewayStatus.Running, seen);
