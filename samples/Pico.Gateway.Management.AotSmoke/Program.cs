@@ -28,7 +28,7 @@ try
 
             options.StartupProbeInterval = TimeSpan.FromMilliseconds(20);
         })
-        .AddHealthProbe<ReadyLineProbe>()
+        .UseHealthProbe<ReadyLineProbe>()
         .AddLogSink<ReadyLineSink>()
         .AddLoggerSink()
         .AddRollingFileSink(file => file.Directory = logDirectory);

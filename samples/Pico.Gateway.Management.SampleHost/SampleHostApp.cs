@@ -45,7 +45,11 @@ public static class SampleHostApp
         builder.Services.TryAddSingleton(setup);
         builder.Services.TryAddSingleton(accessToken);
         builder.Services.TryAddSingleton<EventStreamClients>();
-        builder.Services.AddGatewayManagement(options => setup.ApplyDefaults(options, configuration))
+        builder.Services.AddGatewayManagement(options =>
+            {
+                setup.ApplyDefaults(options, configuration);
+                HostSettingsNotInherited.Apply(options);
+            })
             .AddStartCondition<DefaultModelStartCondition>()
             .UseConfigurationFingerprint<DefaultModelFingerprint>();
         ConfigFollowingHealthProbe.Decorate(builder.Services, configuration, setup);

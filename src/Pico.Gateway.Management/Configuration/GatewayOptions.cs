@@ -1,6 +1,14 @@
 namespace Pico.Gateway.Management;
 
-/// <summary>How the gateway is started, probed and stopped. Bound from the configuration section <c>Gateway</c>; validated when the host starts.</summary>
+/// <summary>
+/// How the gateway is started, probed and stopped. Bound from the configuration section <c>Gateway</c> (or the section given to
+/// <c>AddGatewayManagement</c>); validated when the host starts.
+/// </summary>
+/// <remarks>
+/// A duration is written as <c>[-][d.]hh:mm[:ss[.fffffff]]</c> (<see cref="TimeSpan.Parse(string, IFormatProvider)"/> with the
+/// invariant culture): <c>00:00:05</c> is 5 seconds, <c>00:00:00.250</c> is 250 milliseconds, <c>00:05</c> is 5 minutes and
+/// <c>1.00:00:00</c> one day. A bare whole number counts days (<c>5</c> is 5 days). An empty value keeps the default.
+/// </remarks>
 public sealed class GatewayOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
@@ -18,9 +26,28 @@ public sealed class GatewayOptions
     /// <value>The default value is <see langword="null"/>: the host's current directory.</value>
     public string? WorkingDirectory { get; set; }
 
-    /// <summary>Gets the variables added to (or replacing those of) the environment the gateway inherits from the host.</summary>
+    /// <summary>
+    /// Gets the variables added to (or replacing those of) the environment the gateway inherits from the host. They are set after
+    /// <see cref="EnvironmentRemove"/> is applied, so a variable named here always reaches the gateway.
+    /// </summary>
     /// <value>The default value is empty.</value>
     public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the gateway starts with a copy of the host's environment variables. When
+    /// <see langword="false"/>, it gets only <see cref="Environment"/>. A bare <see cref="ExecutablePath"/> is still looked up on the
+    /// host's <c>PATH</c>; on Windows, a gateway without <c>SystemRoot</c> in <see cref="Environment"/> may fail to start.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool InheritEnvironment { get; set; } = true;
+
+    /// <summary>
+    /// Gets the host's variables the gateway does not inherit: an entry is a variable name, or a prefix when it ends in <c>*</c>
+    /// (<c>SampleHost__*</c>). Names match ignoring case on every platform, as .NET configuration reads them, so
+    /// <c>samplehost__accesstoken</c> is removed too. Keep the host's secrets (tokens, connection strings) from the gateway with it.
+    /// </summary>
+    /// <value>The default value is empty: the gateway inherits every variable of the host.</value>
+    public IList<string> EnvironmentRemove { get; } = [];
 
     /// <summary>Gets or sets the URL the default health probe GETs.</summary>
     /// <value>The default value is <c>http://127.0.0.1:18790/health</c>.</value>
@@ -100,8 +127,4 @@ public sealed class GatewayOptions
     /// <summary>Gets or sets a value indicating whether the hosted service starts the gateway when the host starts.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool AutoStart { get; set; }
-
-    internal List<string> BindingErrors { get; } = [];
-
-    internal string SectionPath { get; set; } = SectionName;
 }

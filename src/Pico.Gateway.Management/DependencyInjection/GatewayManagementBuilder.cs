@@ -4,7 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Pico.Gateway.Management.DependencyInjection;
 
-/// <summary>Registers a gateway's pluggable parts: plain services for the unnamed gateway, keyed by name for a named one.</summary>
+/// <summary>
+/// Registers a gateway's pluggable parts, keyed by its name; the unnamed gateway's key is <see langword="null"/>, which makes them
+/// plain (unkeyed) services.
+/// </summary>
 internal sealed class GatewayManagementBuilder(IServiceCollection services, string? name) : IGatewayManagementBuilder
 {
     public IServiceCollection Services { get; } = services;
@@ -18,63 +21,52 @@ internal sealed class GatewayManagementBuilder(IServiceCollection services, stri
         return this;
     }
 
-    public IGatewayManagementBuilder AddHealthProbe<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
+    public IGatewayManagementBuilder UseHealthProbe<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
         where T : class, IHealthProbe
     {
-        Replace(Name is null ? ServiceDescriptor.Singleton<IHealthProbe, T>() : ServiceDescriptor.KeyedSingleton<IHealthProbe, T>(Name));
+        Replace(ServiceDescriptor.KeyedSingleton<IHealthProbe, T>(Name));
         return this;
     }
 
     public IGatewayManagementBuilder AddLogSink<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
         where T : class, ILogSink
     {
-        Services.TryAddEnumerable(Name is null ? ServiceDescriptor.Singleton<ILogSink, T>() : ServiceDescriptor.KeyedSingleton<ILogSink, T>(Name));
+        Services.TryAddEnumerable(ServiceDescriptor.KeyedSingleton<ILogSink, T>(Name));
         return this;
     }
 
     public IGatewayManagementBuilder AddLogSink(ILogSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        Services.Add(Name is null ? ServiceDescriptor.Singleton(sink) : ServiceDescriptor.KeyedSingleton(Name, sink));
+        Services.Add(ServiceDescriptor.KeyedSingleton(Name, sink));
         return this;
     }
 
     public IGatewayManagementBuilder AddStartCondition<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
         where T : class, IGatewayStartCondition
     {
-        Services.TryAddEnumerable(Name is null
-            ? ServiceDescriptor.Singleton<IGatewayStartCondition, T>()
-            : ServiceDescriptor.KeyedSingleton<IGatewayStartCondition, T>(Name));
+        Services.TryAddEnumerable(ServiceDescriptor.KeyedSingleton<IGatewayStartCondition, T>(Name));
         return this;
     }
 
     public IGatewayManagementBuilder AddStartCondition(IGatewayStartCondition condition)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        Services.Add(Name is null ? ServiceDescriptor.Singleton(condition) : ServiceDescriptor.KeyedSingleton(Name, condition));
+        Services.Add(ServiceDescriptor.KeyedSingleton(Name, condition));
         return this;
     }
 
     public IGatewayManagementBuilder UseConfigurationFingerprint<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
         where T : class, IGatewayConfigurationFingerprint
     {
-        Replace(Name is null
-            ? ServiceDescriptor.Singleton<IGatewayConfigurationFingerprint, T>()
-            : ServiceDescriptor.KeyedSingleton<IGatewayConfigurationFingerprint, T>(Name));
+        Replace(ServiceDescriptor.KeyedSingleton<IGatewayConfigurationFingerprint, T>(Name));
         return this;
     }
 
     private void Replace(ServiceDescriptor descriptor)
     {
         // Services.Replace ignores service keys: remove exactly the registration this gateway would resolve.
-        for (var i = Services.Count - 1; i >= 0; i--)
-        {
-            if (Services[i].ServiceType == descriptor.ServiceType && Equals(Services[i].ServiceKey, descriptor.ServiceKey))
-            {
-                Services.RemoveAt(i);
-            }
-        }
-
+        Services.RemoveAllKeyed(descriptor.ServiceType, descriptor.ServiceKey);
         Services.Add(descriptor);
     }
 }

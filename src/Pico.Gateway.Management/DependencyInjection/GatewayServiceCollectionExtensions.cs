@@ -31,7 +31,7 @@ public static class GatewayServiceCollectionExtensions
     public static IGatewayManagementBuilder AddGatewayManagement(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        return Add(services, name: null, configure: null);
+        return Add(services, key: null, section: null, configure: null);
     }
 
     /// <summary>
@@ -45,7 +45,22 @@ public static class GatewayServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        return Add(services, name: null, configure);
+        return Add(services, key: null, section: null, configure);
+    }
+
+    /// <summary>
+    /// Registers <see cref="IGatewayManager"/> as <see cref="AddGatewayManagement(IServiceCollection)"/> does, with its options bound
+    /// from <paramref name="section"/> instead of <c>Gateway</c> (<c>builder.Configuration.GetSection("Pico:Gateway")</c>, say); error
+    /// messages name the keys under the section's path. Calling it again binds from the section given last.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The configuration section (or whole configuration) the options are bound from.</param>
+    /// <returns>A builder for the pluggable parts.</returns>
+    public static IGatewayManagementBuilder AddGatewayManagement(this IServiceCollection services, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        return Add(services, key: null, section, configure: null);
     }
 
     /// <summary>
@@ -62,7 +77,7 @@ public static class GatewayServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return Add(services, name, configure: null);
+        return Add(services, name, section: null, configure: null);
     }
 
     /// <summary>Registers a named gateway as <see cref="AddGatewayManagement(IServiceCollection, string)"/> does, and configures its options.</summary>
@@ -76,27 +91,41 @@ public static class GatewayServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(configure);
-        return Add(services, name, configure);
+        return Add(services, name, section: null, configure);
     }
 
-    private static GatewayManagementBuilder Add(IServiceCollection services, string? name, Action<GatewayOptions>? configure)
+    /// <summary>
+    /// Registers a named gateway as <see cref="AddGatewayManagement(IServiceCollection, string)"/> does, with its options bound from
+    /// <paramref name="section"/> instead of <c>Gateways:&lt;name&gt;</c>. Calling it again binds from the section given last.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The gateway's name: the service key and the options name.</param>
+    /// <param name="section">The configuration section (or whole configuration) the options are bound from.</param>
+    /// <returns>A builder for this gateway's pluggable parts.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
+    public static IGatewayManagementBuilder AddGatewayManagement(this IServiceCollection services, string name, IConfiguration section)
     {
-        var builder = new GatewayManagementBuilder(services, name);
-        if (!services.Any(descriptor => descriptor.ServiceType == typeof(GatewayManagementMarker) && Equals(descriptor.ServiceKey, name)))
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(section);
+        return Add(services, name, section, configure: null);
+    }
+
+    /// <summary>The one registration path: the unnamed gateway is the one whose service key is <see langword="null"/> (plain services) and whose options name is <see cref="Options.Options.DefaultName"/>.</summary>
+    private static GatewayManagementBuilder Add(IServiceCollection services, string? key, IConfiguration? section, Action<GatewayOptions>? configure)
+    {
+        if (!services.Any(descriptor => descriptor.ServiceType == typeof(GatewayManagementMarker) && Equals(descriptor.ServiceKey, key)))
         {
-            RegisterShared(services);
-            if (name is null)
-            {
-                services.AddSingleton<GatewayManagementMarker>();
-                RegisterDefault(services);
-            }
-            else
-            {
-                services.AddKeyedSingleton<GatewayManagementMarker>(name);
-                RegisterNamed(services, name);
-            }
+            Register(services, key);
         }
 
+        if (section is not null)
+        {
+            services.RemoveAllKeyed<GatewayOptionsSource>(key);
+            services.Add(ServiceDescriptor.KeyedSingleton(key, GatewayOptionsSource.From(section)));
+        }
+
+        var builder = new GatewayManagementBuilder(services, key);
         if (configure is not null)
         {
             builder.Configure(configure);
@@ -105,68 +134,47 @@ public static class GatewayServiceCollectionExtensions
         return builder;
     }
 
-    private static void RegisterShared(IServiceCollection services)
+    private static void Register(IServiceCollection services, string? key)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        var optionsName = key ?? Options.Options.DefaultName;
+        var sectionPath = key is null ? GatewayOptions.SectionName : $"{NamedSectionPrefix}:{key}";
+        services.AddKeyedSingleton<GatewayManagementMarker>(key);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IGatewayProcessLauncher>(_ =>
             OperatingSystem.IsWindows() ? new WindowsProcessLauncher() : new UnixProcessLauncher());
-    }
 
-    private static void RegisterDefault(IServiceCollection services)
-    {
-        services.AddOptions<GatewayOptions>().ValidateOnStart();
-        services.AddSingleton<IConfigureOptions<GatewayOptions>>(provider =>
-            new GatewayOptionsConfiguration(provider.GetService<IConfiguration>(), Options.Options.DefaultName, GatewayOptions.SectionName));
-        services.TryAddSingleton<IHealthProbe, HttpHealthProbe>();
-        services.TryAddSingleton<IGatewayConfigurationFingerprint, NoConfigurationFingerprint>();
-        services.TryAddSingleton(provider => new GatewayLogBuffer(provider.GetRequiredService<IOptions<GatewayOptions>>().Value.LogCapacity));
-        services.TryAddSingleton<IGatewayManager>(provider => new GatewayManager(
-            Options.Options.DefaultName,
+        // The section is looked up when the options are first built, so a configuration registered after this call still counts.
+        services.AddKeyedSingleton(key, (provider, _) => new GatewayOptionsSource(provider.GetService<IConfiguration>()?.GetSection(sectionPath), sectionPath));
+        services.AddOptions<GatewayOptions>(optionsName).ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<GatewayOptions>>(provider => new GatewayOptionsBinder(optionsName, SourceOf(provider, key)));
+        services.AddSingleton<IValidateOptions<GatewayOptions>>(provider => new GatewayOptionsValidator(optionsName, SourceOf(provider, key).Path));
+
+        services.TryAddKeyedSingleton<IHealthProbe, HttpHealthProbe>(key);
+        services.TryAddKeyedSingleton<IGatewayConfigurationFingerprint, NoConfigurationFingerprint>(key);
+        services.TryAddKeyedSingleton(key, (provider, _) => new GatewayLogBuffer(OptionsOf(provider, optionsName).LogCapacity));
+        services.TryAddKeyedSingleton<IGatewayManager>(key, (provider, _) => new GatewayManager(
+            optionsName,
             provider.GetRequiredService<IOptionsMonitor<GatewayOptions>>(),
-            provider.GetRequiredService<GatewayLogBuffer>(),
-            provider.GetServices<ILogSink>(),
-            provider.GetRequiredService<IHealthProbe>(),
-            provider.GetServices<IGatewayStartCondition>(),
-            provider.GetRequiredService<IGatewayConfigurationFingerprint>(),
+            provider.GetRequiredKeyedService<GatewayLogBuffer>(key),
+            provider.GetKeyedServices<ILogSink>(key),
+            provider.GetRequiredKeyedService<IHealthProbe>(key),
+            provider.GetKeyedServices<IGatewayStartCondition>(key),
+            provider.GetRequiredKeyedService<IGatewayConfigurationFingerprint>(key),
             provider.GetRequiredService<IGatewayProcessLauncher>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>(),
             provider.GetService<IMeterFactory>()));
         services.AddSingleton<IHostedService>(provider => new GatewayHostedService(
-            provider.GetRequiredService<IGatewayManager>(),
-            provider.GetRequiredService<IOptions<GatewayOptions>>().Value,
+            provider.GetRequiredKeyedService<IGatewayManager>(key),
+            OptionsOf(provider, optionsName),
             provider.GetService<ILoggerFactory>()));
     }
 
-    private static void RegisterNamed(IServiceCollection services, string name)
-    {
-        services.AddOptions<GatewayOptions>(name).ValidateOnStart();
-        services.AddSingleton<IConfigureOptions<GatewayOptions>>(provider =>
-            new GatewayOptionsConfiguration(provider.GetService<IConfiguration>(), name, $"{NamedSectionPrefix}:{name}"));
-        services.TryAddKeyedSingleton<IHealthProbe, HttpHealthProbe>(name);
-        services.TryAddKeyedSingleton<IGatewayConfigurationFingerprint, NoConfigurationFingerprint>(name);
-        services.TryAddKeyedSingleton(name, (provider, _) => new GatewayLogBuffer(Named(provider, name).LogCapacity));
-        services.TryAddKeyedSingleton<IGatewayManager>(name, (provider, _) => new GatewayManager(
-            name,
-            provider.GetRequiredService<IOptionsMonitor<GatewayOptions>>(),
-            provider.GetRequiredKeyedService<GatewayLogBuffer>(name),
-            provider.GetKeyedServices<ILogSink>(name),
-            provider.GetRequiredKeyedService<IHealthProbe>(name),
-            provider.GetKeyedServices<IGatewayStartCondition>(name),
-            provider.GetRequiredKeyedService<IGatewayConfigurationFingerprint>(name),
-            provider.GetRequiredService<IGatewayProcessLauncher>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<ILoggerFactory>(),
-            provider.GetService<IMeterFactory>()));
-        services.AddSingleton<IHostedService>(provider => new GatewayHostedService(
-            provider.GetRequiredKeyedService<IGatewayManager>(name),
-            Named(provider, name),
-            provider.GetService<ILoggerFactory>()));
-    }
+    private static GatewayOptionsSource SourceOf(IServiceProvider provider, string? key) =>
+        provider.GetRequiredKeyedService<GatewayOptionsSource>(key);
 
-    private static GatewayOptions Named(IServiceProvider provider, string name) =>
-        provider.GetRequiredService<IOptionsMonitor<GatewayOptions>>().Get(name);
+    private static GatewayOptions OptionsOf(IServiceProvider provider, string optionsName) =>
+        provider.GetRequiredService<IOptionsMonitor<GatewayOptions>>().Get(optionsName);
 
     private sealed class GatewayManagementMarker;
 }

@@ -17,10 +17,10 @@ public interface IGatewayManagementBuilder
     /// <returns>This builder.</returns>
     IGatewayManagementBuilder Configure(Action<GatewayOptions> configure);
 
-    /// <summary>Replaces the default HTTP health probe.</summary>
+    /// <summary>Uses <typeparamref name="T"/> as the gateway's health probe, replacing the default HTTP probe (or the one set before): a gateway has one probe.</summary>
     /// <typeparam name="T">The probe, activated from the container as a singleton.</typeparam>
     /// <returns>This builder.</returns>
-    IGatewayManagementBuilder AddHealthProbe<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
+    IGatewayManagementBuilder UseHealthProbe<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
         where T : class, IHealthProbe;
 
     /// <summary>Adds a log sink that receives every line besides the built-in ring buffer. Adding the same type twice adds it once.</summary>
@@ -45,7 +45,7 @@ public interface IGatewayManagementBuilder
     /// <returns>This builder.</returns>
     IGatewayManagementBuilder AddStartCondition(IGatewayStartCondition condition);
 
-    /// <summary>Sets the configuration fingerprint used for <see cref="GatewayEvent.RestartRequired"/>.</summary>
+    /// <summary>Uses <typeparamref name="T"/> as the configuration fingerprint behind <see cref="GatewayEvent.RestartRequired"/>, replacing the one set before.</summary>
     /// <typeparam name="T">The provider, activated from the container as a singleton.</typeparam>
     /// <returns>This builder.</returns>
     IGatewayManagementBuilder UseConfigurationFingerprint<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>()

@@ -7,11 +7,32 @@ internal sealed record GatewayProcessStartInfo(
     IReadOnlyDictionary<string, string> Environment,
     int MaxLineLength)
 {
+    /// <summary>Gets a value indicating whether the child starts with the host's variables (see <see cref="GatewayEnvironment"/>).</summary>
+    public bool InheritEnvironment { get; init; } = true;
+
+    /// <summary>Gets the host's variables the child does not inherit: names, or prefixes ending in <c>*</c>.</summary>
+    public IReadOnlyList<string> EnvironmentRemove { get; init; } = [];
+
+    /// <summary>What to spawn, copied from the options so that a later change to them does not touch a spawn in progress.</summary>
+    public static GatewayProcessStartInfo FromOptions(GatewayOptions options) =>
+        new(
+            options.ExecutablePath ?? throw new GatewaySpawnException("no executable is configured (ExecutablePath)"),
+            [.. options.Arguments],
+            options.WorkingDirectory,
+            new Dictionary<string, string>(options.Environment, StringComparer.Ordinal),
+            options.MaxLineLength)
+        {
+            InheritEnvironment = options.InheritEnvironment,
+            EnvironmentRemove = [.. options.EnvironmentRemove],
+        };
+
     /// <summary>Whether <paramref name="other"/> would start the same program the same way (the collections compared by content).</summary>
     public bool IsSameLaunchAs(GatewayProcessStartInfo other) =>
         string.Equals(ExecutablePath, other.ExecutablePath, StringComparison.Ordinal)
         && string.Equals(WorkingDirectory, other.WorkingDirectory, StringComparison.Ordinal)
         && Arguments.SequenceEqual(other.Arguments, StringComparer.Ordinal)
+        && InheritEnvironment == other.InheritEnvironment
+        && EnvironmentRemove.SequenceEqual(other.EnvironmentRemove, StringComparer.Ordinal)
         && Environment.Count == other.Environment.Count
         && Environment.All(pair => other.Environment.TryGetValue(pair.Key, out var value) && string.Equals(value, pair.Value, StringComparison.Ordinal));
 }

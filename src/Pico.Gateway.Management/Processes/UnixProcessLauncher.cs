@@ -80,7 +80,7 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
     {
         var arguments = new List<string>(startInfo.Arguments.Count + 1) { executable };
         arguments.AddRange(startInfo.Arguments);
-        var environment = BuildEnvironment(startInfo.Environment);
+        var environment = GatewayEnvironment.Block(startInfo);
 
         using var strings = new NativeStrings();
         var argv = strings.Array(arguments);
@@ -137,28 +137,6 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
             NativeMemory.Free(attributes);
             NativeMemory.Free(signalSet);
         }
-    }
-
-    private static List<string> BuildEnvironment(IReadOnlyDictionary<string, string> overrides)
-    {
-        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            merged[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
-        }
-
-        foreach (var (key, value) in overrides)
-        {
-            merged[key] = value;
-        }
-
-        var result = new List<string>(merged.Count);
-        foreach (var (key, value) in merged)
-        {
-            result.Add(key + "=" + value);
-        }
-
-        return result;
     }
 
     private static void Check(int error, string call)

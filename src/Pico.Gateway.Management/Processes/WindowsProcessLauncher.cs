@@ -24,7 +24,8 @@ internal sealed class WindowsProcessLauncher : IGatewayProcessLauncher
             info.ArgumentList.Add(argument);
         }
 
-        foreach (var (key, value) in startInfo.Environment)
+        info.Environment.Clear();
+        foreach (var (key, value) in GatewayEnvironment.For(startInfo))
         {
             info.Environment[key] = value;
         }

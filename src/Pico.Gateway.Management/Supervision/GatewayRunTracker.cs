@@ -113,12 +113,7 @@ internal sealed class GatewayRunTracker(
         !StartInfoOf(running).IsSameLaunchAs(StartInfoOf(now))
         || !string.Equals(running.HealthCheckUrl, now.HealthCheckUrl, StringComparison.Ordinal);
 
-    private static GatewayProcessStartInfo StartInfoOf(GatewayOptions options) => new(
-        options.ExecutablePath ?? throw new GatewaySpawnException("no executable is configured (ExecutablePath)"),
-        [.. options.Arguments],
-        options.WorkingDirectory,
-        new Dictionary<string, string>(options.Environment, StringComparer.Ordinal),
-        options.MaxLineLength);
+    private static GatewayProcessStartInfo StartInfoOf(GatewayOptions options) => GatewayProcessStartInfo.FromOptions(options);
 
     private void Follow(ProcessRun run)
     {

@@ -32,7 +32,9 @@ public sealed class ReattachTests
         await using var first = await TestHost.StartAsync();
         var pid = await first.StartRunningAsync();
 
-        // Stands for a host that crashed and came back: the gateway it recorded is still running.
+        // Stands for a host that crashed and came back: the gateway it recorded is still running, and the kernel has
+        // released the crashed host's ownership lock.
+        ((Pico.Gateway.Management.Supervision.GatewayManager)first.Manager).ReleaseOwnershipAsIfCrashed();
         await using (var second = await TestHost.StartSharingAsync(first))
         {
             var adopted = await second.WaitForAsync(e => e.Status == GatewayStatus.Running);

@@ -33,7 +33,8 @@ internal sealed partial class SampleHostProcess : IAsyncDisposable
     /// <summary>Gets everything the host printed so far, for failure messages.</summary>
     public string Output => string.Join("\n", _output);
 
-    public static async Task<SampleHostProcess> StartAsync(TestHostSettings settings)
+    /// <summary>Starts the host; <paramref name="environment"/> adds variables to the environment it inherits from the test.</summary>
+    public static async Task<SampleHostProcess> StartAsync(TestHostSettings settings, IReadOnlyDictionary<string, string>? environment = null)
     {
         // The dashboard line ("Gateway dashboard: http://127.0.0.1:<port>/") is logged at Information.
         settings.Set("Logging:LogLevel:Pico.Gateway.Management.SampleHost", "Information");
@@ -47,6 +48,11 @@ internal sealed partial class SampleHostProcess : IAsyncDisposable
         foreach (var argument in settings.ToArgs())
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };

@@ -48,7 +48,7 @@ public sealed class AddGatewayManagementTests
         services.AddSingleton<TimeProvider>(new TrackingTimeProvider());
         var condition = new FakeStartCondition { NotReadyReason = "not today" };
         services.AddGatewayManagement(o => o.ExecutablePath = "gw")
-            .AddHealthProbe<FakeHealthProbe>()
+            .UseHealthProbe<FakeHealthProbe>()
             .AddLogSink<CountingSink>()
             .AddLogSink<CountingSink>()
             .AddStartCondition(condition)

@@ -24,7 +24,7 @@ public sealed class NamedGatewayTests
         services.AddSingleton<IGatewayProcessLauncher>(launcher);
         services.AddSingleton<TimeProvider>(new TrackingTimeProvider());
         services.AddGatewayManagement();
-        services.AddGatewayManagement("alpha").AddHealthProbe<AlwaysHealthy>();
+        services.AddGatewayManagement("alpha").UseHealthProbe<AlwaysHealthy>();
         services.AddGatewayManagement("beta", o => o.Arguments.Add("--beta")).AddStartCondition(new FakeStartCondition { NotReadyReason = "beta is blocked" });
         await using var provider = services.BuildServiceProvider();
 
