@@ -109,8 +109,10 @@ public static class GatewayServiceCollectionExtensions
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IGatewayProcessLauncher>(_ =>
-            OperatingSystem.IsWindows() ? new WindowsProcessLauncher() : new UnixProcessLauncher());
+        services.TryAddSingleton<IGatewayProcessLauncher>(provider =>
+            OperatingSystem.IsWindows()
+                ? new WindowsProcessLauncher()
+                : new UnixProcessLauncher(provider.GetService<ILoggerFactory>()?.CreateLogger("Pico.Gateway.Management.Processes")));
     }
 
     private static void RegisterDefault(IServiceCollection services)

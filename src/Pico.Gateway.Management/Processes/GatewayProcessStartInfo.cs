@@ -5,4 +5,11 @@ internal sealed record GatewayProcessStartInfo(
     IReadOnlyList<string> Arguments,
     string? WorkingDirectory,
     IReadOnlyDictionary<string, string> Environment,
-    int MaxLineLength);
+    int MaxLineLength)
+{
+    /// <summary>Gets how the run's process tree is contained (<see cref="GatewayOptions.Containment"/>).</summary>
+    public GatewayContainmentMode Containment { get; init; }
+
+    /// <summary>Gets the cgroup v2 directory under which the run's cgroup is created (<see cref="GatewayOptions.CgroupParent"/>).</summary>
+    public string? CgroupParent { get; init; }
+}
