@@ -20,6 +20,7 @@ internal sealed class ContainmentSelector
     private readonly string? _defaultParent;
     private readonly ConcurrentDictionary<string, CgroupSupport> _support = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<GatewayContainmentMode, bool> _logged = new();
+    private int _fallbackLogged;
 
     /// <param name="logger">Where the chosen mode is logged.</param>
     /// <param name="defaultMode">The mode used when the start info asks for <see cref="GatewayContainmentMode.Auto"/> (tests force one).</param>
@@ -90,7 +91,7 @@ internal sealed class ContainmentSelector
                 throw new GatewaySpawnException($"cgroup containment is not available: {failure}");
             }
 
-            if (_logged.TryAdd(GatewayContainmentMode.Tracked, true))
+            if (Interlocked.Exchange(ref _fallbackLogged, 1) == 0)
             {
                 Log.ContainmentFallback(_logger, GatewayContainmentMode.Cgroup, failure ?? "unknown", GatewayContainmentMode.Tracked);
             }
