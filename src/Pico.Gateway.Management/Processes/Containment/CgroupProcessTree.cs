@@ -35,7 +35,11 @@ internal sealed class CgroupProcessTree(CgroupDirectory cgroup, string cgroupPat
         using var signals = new MemberSignals();
         foreach (var pid in Cgroup.ReadMembers())
         {
-            _ = signals.Send(pid, signal, IsMember);
+            // Once each: some programs take a second SIGTERM as "quit now", and the group has had its signal.
+            if (!InGroup(pid))
+            {
+                _ = signals.Send(pid, signal, IsMember);
+            }
         }
     }
 

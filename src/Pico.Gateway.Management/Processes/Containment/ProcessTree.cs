@@ -34,6 +34,9 @@ internal abstract class ProcessTree
     {
     }
 
+    /// <summary>Whether <paramref name="pid"/> is a live member of the leader's process group, which a group signal already reached.</summary>
+    protected bool InGroup(int pid) => ProcStat.TryRead(pid, out var stat) && stat.IsAlive && stat.GroupId == Leader;
+
     protected bool InGroupOrDescends(int pid)
     {
         if (pid == Leader)

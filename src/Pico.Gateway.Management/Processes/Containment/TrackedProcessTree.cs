@@ -20,7 +20,11 @@ internal sealed class TrackedProcessTree(RunCookie cookie) : ProcessTree
         using var signals = new MemberSignals();
         foreach (var pid in FindMembers())
         {
-            _ = signals.Send(pid, signal, IsMember);
+            // Once each: some programs take a second SIGTERM as "quit now", and the group has had its signal.
+            if (!InGroup(pid))
+            {
+                _ = signals.Send(pid, signal, IsMember);
+            }
         }
     }
 
