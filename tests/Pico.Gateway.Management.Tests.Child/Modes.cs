@@ -140,7 +140,7 @@ internal static class Modes
         return 0;
     }
 
-    private static async Task<int> ServeHealthAsync(HealthSettings settings, ShutdownSignal shutdown)
+    internal static async Task<int> ServeHealthAsync(HealthSettings settings, ShutdownSignal shutdown)
     {
         if (settings.DelayMs > 0)
         {

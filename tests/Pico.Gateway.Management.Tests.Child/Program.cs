@@ -15,6 +15,9 @@ internal static class Program
           exit [--code C]
           never-healthy
           invalid-utf8
+          escapee --how plain|daemon|setpgid|cheap-daemon --pid-file PATH [--port N [healthy options]]
+          daemonize --pid-file PATH
+          hold --pid-file PATH [--escape setsid|setpgid]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -33,6 +36,9 @@ internal static class Program
                 "exit" => Modes.Exit(commandLine),
                 "never-healthy" => await Modes.NeverHealthyAsync(commandLine),
                 "invalid-utf8" => Modes.InvalidUtf8(commandLine),
+                "escapee" => await EscapeeModes.EscapeeAsync(commandLine),
+                "daemonize" => EscapeeModes.Daemonize(commandLine),
+                "hold" => await EscapeeModes.HoldAsync(commandLine),
                 _ => throw new UsageException($"unknown mode '{commandLine.Mode}'"),
             };
         }

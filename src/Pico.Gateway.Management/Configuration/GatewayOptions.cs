@@ -127,4 +127,21 @@ public sealed class GatewayOptions
     /// <summary>Gets or sets a value indicating whether the hosted service starts the gateway when the host starts.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool AutoStart { get; set; }
+
+    /// <summary>
+    /// Gets or sets how the gateway's process tree is contained, so that stop, a crash and host shutdown kill every process it
+    /// started, including daemons that left its process group.
+    /// </summary>
+    /// <value>
+    /// The default value is <see cref="GatewayContainmentMode.Auto"/>: a cgroup v2 per run where the host may create one,
+    /// otherwise the tracked tree (Linux), otherwise the process group.
+    /// </value>
+    public GatewayContainmentMode Containment { get; set; } = GatewayContainmentMode.Auto;
+
+    /// <summary>
+    /// Gets or sets the cgroup v2 directory under which each run's cgroup is created, e.g. <c>/sys/fs/cgroup/pico.slice</c>
+    /// (it must exist and be writable).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the host's own cgroup, found through <c>/proc/self/cgroup</c>.</value>
+    public string? CgroupParent { get; set; }
 }

@@ -34,6 +34,7 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
         [nameof(GatewayOptions.AutoStart)] = CheckBoolean,
         [nameof(GatewayOptions.InheritEnvironment)] = CheckBoolean,
         [nameof(GatewayOptions.RestartPolicy)] = CheckRestartPolicy,
+        [nameof(GatewayOptions.Containment)] = CheckContainment,
     };
 
     public void Configure(GatewayOptions options) => Configure(Options.DefaultName, options);
@@ -94,10 +95,15 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
     private static string? CheckBoolean(string value) =>
         bool.TryParse(value, out _) ? null : $"is not true or false: '{value}'.";
 
-    // The generated binder would also take a number or a comma-separated combination: only the names are policies.
     private static string? CheckRestartPolicy(string value) =>
-        Enum.TryParse<GatewayRestartPolicy>(value, ignoreCase: true, out var policy) && Enum.IsDefined(policy)
-            && !value.Contains(',', StringComparison.Ordinal) && !char.IsDigit(value.Trim()[0]) && value.Trim()[0] is not ('-' or '+')
-            ? null
-            : $"must be Never, OnFailure or Always (was '{value}').";
+        IsName<GatewayRestartPolicy>(value) ? null : $"must be Never, OnFailure or Always (was '{value}').";
+
+    private static string? CheckContainment(string value) =>
+        IsName<GatewayContainmentMode>(value) ? null : $"must be Auto, Cgroup, Tracked or ProcessGroup (was '{value}').";
+
+    // The generated binder would also take a number or a comma-separated combination: only the names count.
+    private static bool IsName<TEnum>(string value)
+        where TEnum : struct, Enum =>
+        Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            && !value.Contains(',', StringComparison.Ordinal) && !char.IsDigit(value.Trim()[0]) && value.Trim()[0] is not ('-' or '+');
 }

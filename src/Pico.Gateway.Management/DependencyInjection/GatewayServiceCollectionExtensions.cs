@@ -140,8 +140,10 @@ public static class GatewayServiceCollectionExtensions
         var sectionPath = key is null ? GatewayOptions.SectionName : $"{NamedSectionPrefix}:{key}";
         services.AddKeyedSingleton<GatewayManagementMarker>(key);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IGatewayProcessLauncher>(_ =>
-            OperatingSystem.IsWindows() ? new WindowsProcessLauncher() : new UnixProcessLauncher());
+        services.TryAddSingleton<IGatewayProcessLauncher>(provider =>
+            OperatingSystem.IsWindows()
+                ? new WindowsProcessLauncher()
+                : new UnixProcessLauncher(provider.GetService<ILoggerFactory>()?.CreateLogger("Pico.Gateway.Management.Processes")));
 
         // The section is looked up when the options are first built, so a configuration registered after this call still counts.
         services.AddKeyedSingleton(key, (provider, _) => new GatewayOptionsSource(provider.GetService<IConfiguration>()?.GetSection(sectionPath), sectionPath));

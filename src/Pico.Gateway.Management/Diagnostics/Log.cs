@@ -83,6 +83,22 @@ internal static partial class Log
     [LoggerMessage(EventId = 42, EventName = "GatewayOwnershipTaken", Level = LogLevel.Information, Message = "This host now owns the gateway (lock {LockFile})")]
     public static partial void GatewayOwnershipTaken(ILogger logger, string lockFile);
 
+    // Event ids 25-29 belong to process containment.
+    [LoggerMessage(EventId = 25, EventName = "ContainmentSelected", Level = LogLevel.Information, Message = "Gateway containment: {Mode} ({Detail})")]
+    public static partial void ContainmentSelected(ILogger logger, GatewayContainmentMode mode, string detail);
+
+    [LoggerMessage(EventId = 26, EventName = "ContainmentFallback", Level = LogLevel.Warning, Message = "Gateway containment {Requested} is not available ({Reason}); using {Mode}")]
+    public static partial void ContainmentFallback(ILogger logger, GatewayContainmentMode requested, string reason, GatewayContainmentMode mode);
+
+    [LoggerMessage(EventId = 27, EventName = "DescendantsKilled", Level = LogLevel.Information, Message = "Killed {Count} process(es) the gateway (pid {ProcessId}) left behind")]
+    public static partial void DescendantsKilled(ILogger logger, int count, int processId);
+
+    [LoggerMessage(EventId = 28, EventName = "DescendantsSurvived", Level = LogLevel.Error, Message = "{Count} process(es) of the gateway's tree (pid {ProcessId}) were still alive {Bound} after being killed")]
+    public static partial void DescendantsSurvived(ILogger logger, int count, int processId, TimeSpan bound);
+
+    [LoggerMessage(EventId = 29, EventName = "CgroupRemoveFailed", Level = LogLevel.Warning, Message = "Could not remove the gateway's cgroup {Path}: {Error}")]
+    public static partial void CgroupRemoveFailed(ILogger logger, string path, string? error);
+
     // Event ids 30-39 belong to the log sinks.
     [LoggerMessage(EventId = 30, EventName = "GatewayStandardOutput", Level = LogLevel.Information, Message = "{Line}")]
     public static partial void GatewayStandardOutput(ILogger logger, string line);

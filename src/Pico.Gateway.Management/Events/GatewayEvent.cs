@@ -70,6 +70,12 @@ public sealed record GatewayEvent
     /// <summary>Gets a value indicating whether the tracked process was adopted from a pid file rather than spawned by this manager.</summary>
     public bool IsAdopted { get; init; }
 
+    /// <summary>
+    /// Gets how the live gateway's process tree is contained (cgroup, tracked or process group), or <see langword="null"/> when no
+    /// process is tracked.
+    /// </summary>
+    public GatewayContainmentMode? ContainmentMode { get; init; }
+
     /// <summary>Gets a value indicating whether the gateway's options (executable, arguments, environment, health URL) changed since it was spawned.</summary>
     internal bool OptionsChanged { get; init; }
 
@@ -90,5 +96,6 @@ public sealed record GatewayEvent
         && NextRestartTime == other.NextRestartTime
         && RestartAttempt == other.RestartAttempt
         && IsAdopted == other.IsAdopted
-        && OptionsChanged == other.OptionsChanged;
+        && OptionsChanged == other.OptionsChanged
+        && ContainmentMode == other.ContainmentMode;
 }

@@ -7,6 +7,12 @@ internal sealed record GatewayProcessStartInfo(
     IReadOnlyDictionary<string, string> Environment,
     int MaxLineLength)
 {
+    /// <summary>Gets how the run's process tree is contained (<see cref="GatewayOptions.Containment"/>).</summary>
+    public GatewayContainmentMode Containment { get; init; }
+
+    /// <summary>Gets the cgroup v2 directory under which the run's cgroup is created (<see cref="GatewayOptions.CgroupParent"/>).</summary>
+    public string? CgroupParent { get; init; }
+
     /// <summary>Gets a value indicating whether the child starts with the host's variables (see <see cref="GatewayEnvironment"/>).</summary>
     public bool InheritEnvironment { get; init; } = true;
 
@@ -24,6 +30,8 @@ internal sealed record GatewayProcessStartInfo(
         {
             InheritEnvironment = options.InheritEnvironment,
             EnvironmentRemove = [.. options.EnvironmentRemove],
+            Containment = options.Containment,
+            CgroupParent = options.CgroupParent,
         };
 
     /// <summary>Whether <paramref name="other"/> would start the same program the same way (the collections compared by content).</summary>
@@ -32,6 +40,8 @@ internal sealed record GatewayProcessStartInfo(
         && string.Equals(WorkingDirectory, other.WorkingDirectory, StringComparison.Ordinal)
         && Arguments.SequenceEqual(other.Arguments, StringComparer.Ordinal)
         && InheritEnvironment == other.InheritEnvironment
+        && Containment == other.Containment
+        && string.Equals(CgroupParent, other.CgroupParent, StringComparison.Ordinal)
         && EnvironmentRemove.SequenceEqual(other.EnvironmentRemove, StringComparer.Ordinal)
         && Environment.Count == other.Environment.Count
         && Environment.All(pair => other.Environment.TryGetValue(pair.Key, out var value) && string.Equals(value, pair.Value, StringComparison.Ordinal));

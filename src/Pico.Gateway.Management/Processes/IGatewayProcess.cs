@@ -4,18 +4,27 @@ internal interface IGatewayProcess : IDisposable
 {
     int Id { get; }
 
-    /// <summary>Completes from the operating system's exit notification, after the rest of the process group was killed.</summary>
+    /// <summary>Gets how the process's tree is contained: what <see cref="SignalTerminate"/>, <see cref="Kill"/> and an exit reach.</summary>
+    GatewayContainmentMode Containment => GatewayContainmentMode.ProcessGroup;
+
+    /// <summary>Completes from the operating system's exit notification, after the rest of the process tree was killed.</summary>
     Task<GatewayProcessExit> Exited { get; }
 
-    /// <summary>Completes when both output pipes reached end of file: nothing more can be read.</summary>
+    /// <summary>
+    /// Completes when both output pipes reached end of file, or, if a process that escaped the tree still holds them, a short grace
+    /// after <see cref="Exited"/>: nothing more will be read.
+    /// </summary>
     Task OutputClosed { get; }
 
     /// <summary>Completes after <see cref="OutputClosed"/>, once every line read went to the handler.</summary>
     Task OutputCompleted { get; }
 
-    /// <summary>Asks the whole process group to terminate gracefully (SIGTERM).</summary>
+    /// <summary>Asks the whole process tree to terminate gracefully (SIGTERM).</summary>
     void SignalTerminate();
 
-    /// <summary>Kills the whole process group (SIGKILL).</summary>
+    /// <summary>Kills the whole process tree (SIGKILL).</summary>
     void Kill();
+
+    /// <summary>Whether <paramref name="pid"/> is a live process of this process's tree (a port's owner must be, for its answers to count).</summary>
+    bool IsInTree(int pid) => pid == Id;
 }

@@ -1,13 +1,18 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Pico.Gateway.Management.Diagnostics;
+using Pico.Gateway.Management.Processes.Containment;
 
 namespace Pico.Gateway.Management.Processes;
 
 /// <summary>
 /// A spawned process group leader. One thread blocks in waitid for the exit notification and two block in read on the pipes:
 /// the kernel wakes them, nothing polls. Each pipe's reader only drains it into pooled chunks; a thread of its own splits them
-/// into lines, so a burst of output costs the gateway a copy per chunk, not our work per line.
+/// into lines, so a burst of output costs the gateway a copy per chunk, not our work per line. When the leader exits, the rest of its
+/// tree (<see cref="ProcessTree"/>) is killed before the exit is published; a process that escaped the tree and still holds the
+/// pipes is no longer read from once a short grace has passed, so it costs the host no thread and no descriptor.
 /// </summary>
 internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 {
@@ -16,6 +21,12 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 
     // How much output may wait to be split (16 MiB per pipe) before reading waits for the splitter, and the gateway's writes with it.
     private const int MaxQueuedChunks = 256;
+
+    // How long killing the tree may take before the exit is published anyway (a member stuck in uninterruptible sleep).
+    private static readonly TimeSpan TreeKillBound = TimeSpan.FromSeconds(2);
+
+    // What the gateway wrote is in the pipe when it exits; a holder still alive this long after the tree was killed escaped it.
+    private static readonly TimeSpan OutputGrace = TimeSpan.FromMilliseconds(250);
 
     private readonly TaskCompletionSource<GatewayProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stdoutDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -27,13 +38,20 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     private readonly Lock _signalGate = new();
     private bool _reaped;
 
-    public UnixGatewayProcess(int pid, int stdoutFd, int stderrFd, int maxLineLength, IGatewayOutputHandler output)
+    private readonly ProcessTree _tree;
+    private readonly ILogger _logger;
+    private readonly ReadCancellation _readCancellation = new(readers: 2);
+
+    public UnixGatewayProcess(int pid, int stdoutFd, int stderrFd, int maxLineLength, IGatewayOutputHandler output, ProcessTree tree, ILogger logger)
     {
         Id = pid;
+        _tree = tree;
+        _logger = logger;
         OutputClosed = Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task);
         OutputCompleted = Task.WhenAll(_stdoutDone.Task, _stderrDone.Task);
-        StartThread(() => ReadPipe(stdoutFd, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutClosed, _stdoutDone), $"gateway {pid} stdout");
-        StartThread(() => ReadPipe(stderrFd, GatewayLogStream.StandardError, maxLineLength, output, _stderrClosed, _stderrDone), $"gateway {pid} stderr");
+        var cancellation = _readCancellation;
+        StartThread(() => ReadPipe(stdoutFd, cancellation, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutClosed, _stdoutDone), $"gateway {pid} stdout");
+        StartThread(() => ReadPipe(stderrFd, cancellation, GatewayLogStream.StandardError, maxLineLength, output, _stderrClosed, _stderrDone), $"gateway {pid} stderr");
         StartThread(WaitForExit, $"gateway {pid} exit");
     }
 
@@ -45,21 +63,31 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 
     public Task OutputCompleted { get; }
 
-    public void SignalTerminate() => SignalGroup(LibC.SIGTERM);
+    public GatewayContainmentMode Containment => _tree.Mode;
 
-    public void Kill() => SignalGroup(LibC.SIGKILL);
+    public void SignalTerminate() => SignalTree(LibC.SIGTERM);
 
-    public void Dispose()
+    public void Kill() => SignalTree(LibC.SIGKILL);
+
+    public bool IsInTree(int pid)
     {
+        lock (_signalGate)
+        {
+            // Once the leader is reaped the tree is dead: its pid and group id may name strangers.
+            return !_reaped && _tree.Contains(pid);
+        }
     }
 
-    private void SignalGroup(int signal)
+    /// <summary>Stops reading output: what is in the pipes is still read, then the readers end even if an escapee holds the pipes.</summary>
+    public void Dispose() => _readCancellation.Cancel();
+
+    private void SignalTree(int signal)
     {
         lock (_signalGate)
         {
             if (!_reaped)
             {
-                _ = LibC.kill(-Id, signal);
+                _tree.Signal(signal);
             }
         }
     }
@@ -81,8 +109,18 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         }
         while (result != 0 && Marshal.GetLastPInvokeError() == LibC.EINTR);
 
-        // The gateway's own children must not outlive it.
-        _ = LibC.kill(-Id, LibC.SIGKILL);
+        // The gateway's own descendants must not outlive it: the leader, still a zombie, keeps its pid and group id ours meanwhile.
+        _tree.KillAll(TreeKillBound);
+        var (killed, survivors) = _tree.LastKill;
+        if (killed > 0)
+        {
+            Log.DescendantsKilled(_logger, killed, Id);
+        }
+
+        if (survivors > 0)
+        {
+            Log.DescendantsSurvived(_logger, survivors, Id, TreeKillBound);
+        }
 
         int status = 0;
         lock (_signalGate)
@@ -95,7 +133,13 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 
             _reaped = true;
         }
+
+        _tree.Release();
         _exited.TrySetResult(result == Id ? Decode(status) : GatewayProcessExit.Unknown);
+        if (!OutputClosed.IsCompleted)
+        {
+            _ = _readCancellation.CancelUnlessClosedAsync(OutputClosed, OutputGrace);
+        }
     }
 
     private static GatewayProcessExit Decode(int status)
@@ -109,7 +153,8 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         return termination == 0x7f ? GatewayProcessExit.Unknown : new GatewayProcessExit(null, termination);
     }
 
-    private static void ReadPipe(int fd, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource closed, TaskCompletionSource done)
+    private static void ReadPipe(
+        int fd, ReadCancellation cancellation, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource closed, TaskCompletionSource done)
     {
         var chunks = new BlockingCollection<(byte[] Buffer, int Count)>(MaxQueuedChunks);
         StartThread(() => SplitChunks(chunks, stream, maxLineLength, output, done), $"{Thread.CurrentThread.Name} lines");
@@ -117,6 +162,12 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         {
             while (true)
             {
+                if (!cancellation.WaitReadable(fd))
+                {
+                    // Cancelled: what is in the pipe now is still read, without waiting for more.
+                    _ = LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
+                }
+
                 var buffer = ArrayPool<byte>.Shared.Rent(ReadChunkBytes);
                 long count;
                 fixed (byte* bytes = buffer)
@@ -140,6 +191,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         finally
         {
             _ = LibC.close(fd);
+            cancellation.ReaderDone();
             chunks.CompleteAdding();
             closed.TrySetResult();
         }

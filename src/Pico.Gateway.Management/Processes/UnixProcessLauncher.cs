@@ -1,15 +1,44 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pico.Gateway.Management.Processes.Containment;
 
 namespace Pico.Gateway.Management.Processes;
 
 /// <summary>
 /// Spawns with posix_spawn so the child starts in a process group of its own (the BCL's Process cannot), with stdin on /dev/null,
-/// stdout and stderr on close-on-exec pipes, every signal reset to its default and an empty signal mask.
+/// stdout and stderr on close-on-exec pipes, every signal reset to its default and an empty signal mask. Each run is contained as
+/// <see cref="ContainmentSelector"/> decides (a cgroup, a tracked tree or the process group).
 /// </summary>
 internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
 {
+    private readonly ILogger _logger;
+    private readonly ContainmentSelector _containment;
+
+    public UnixProcessLauncher(ILogger? logger = null, ContainmentSelector? containment = null)
+    {
+        _logger = logger ?? NullLogger.Instance;
+        _containment = containment ?? new ContainmentSelector(_logger);
+    }
+
     public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output)
+    {
+        var (contained, tree) = _containment.Prepare(startInfo);
+        try
+        {
+            var (pid, stdoutRead, stderrRead) = Spawn(contained);
+            tree.Attach(pid);
+            return new UnixGatewayProcess(pid, stdoutRead, stderrRead, startInfo.MaxLineLength, output, tree, _logger);
+        }
+        catch
+        {
+            tree.Release();
+            throw;
+        }
+    }
+
+    private static (int Pid, int StdoutRead, int StderrRead) Spawn(GatewayProcessStartInfo startInfo)
     {
         var executable = ResolveExecutable(startInfo.ExecutablePath);
         int* stdoutPipe = stackalloc int[2];
@@ -40,7 +69,7 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
         // The child holds its own copies of the write ends; closing ours lets the readers see end of file when the group is gone.
         _ = LibC.close(stdoutPipe[1]);
         _ = LibC.close(stderrPipe[1]);
-        return new UnixGatewayProcess(pid, stdoutPipe[0], stderrPipe[0], startInfo.MaxLineLength, output);
+        return (pid, stdoutPipe[0], stderrPipe[0]);
     }
 
     private static string ResolveExecutable(string path)

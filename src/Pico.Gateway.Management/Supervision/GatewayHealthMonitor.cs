@@ -59,6 +59,11 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
         }
 
         var result = await ProbeAsync(run, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == HealthProbeOutcome.Healthy)
+        {
+            run.NotifyHealthy();
+        }
+
         GatewayTransition transition;
         lock (state.Gate)
         {
@@ -136,6 +141,7 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
 
     private bool TryCommitFirstHealthy(ProcessRun run, HealthProbeResult result)
     {
+        run.NotifyHealthy();
         lock (state.Gate)
         {
             if (!IsStartingUp_NeedsLock(run))

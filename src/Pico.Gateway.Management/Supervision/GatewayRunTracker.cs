@@ -39,6 +39,7 @@ internal sealed class GatewayRunTracker(
         try
         {
             current = options.Get(name);
+            RefuseHeldPort(current);
             output.OnProcessStarting();
             process = launcher.Start(StartInfoOf(current), output);
         }
@@ -58,14 +59,30 @@ internal sealed class GatewayRunTracker(
         {
             state.Run = run;
             _lastSpawned = run;
-            state.Commit_NeedsLock(GatewayTransitions.Spawned(state.Current, run.Id, fingerprint, initialStatus, restartAttempt).Next);
+            state.Commit_NeedsLock(GatewayTransitions.Spawned(state.Current, run.Id, fingerprint, initialStatus, restartAttempt, process.Containment).Next);
         }
 
         Log.GatewayStarted(logger, run.Id, current.ExecutablePath!);
         telemetry.Started(reason);
         reattachment.Record(run.Id, current.HealthCheckUrl, fingerprint);
+
+        // A launcher (a script, the cgroup trampoline) may exec another program after the spawn: the executable and command line
+        // that adoption checks are recorded again once the gateway answers, when they are the gateway's own.
+        run.BecameHealthy = healthy => reattachment.Record(healthy.Id, current.HealthCheckUrl, fingerprint);
         Follow(run);
         return GatewayStartResult.Started(run.Id);
+    }
+
+    /// <summary>
+    /// A gateway whose health port another process already listens on would only crash-loop (or, worse, look healthy through the
+    /// stranger): it is not spawned, and the reason names the holder (Linux: from /proc/net/tcp and the owner's command line).
+    /// </summary>
+    private static void RefuseHeldPort(GatewayOptions options)
+    {
+        if (Uri.TryCreate(options.HealthCheckUrl, UriKind.Absolute, out var url) && PortOwnerLookup.FindListener(url) is { } listener)
+        {
+            throw new GatewaySpawnException($"port {url.Port} is already in use by {listener.DescribeOwner()}");
+        }
     }
 
     /// <summary>Adopts the gateway an earlier host recorded, if it is still the same live process.</summary>

@@ -10,9 +10,11 @@ namespace Pico.Gateway.Management.Supervision;
 internal static class GatewayTransitions
 {
     /// <summary>stopped / error → starting; any → restarting for a restart or a crash restart: a process was spawned.</summary>
-    public static GatewayTransition Spawned(GatewayEvent current, int processId, string? bootFingerprint, GatewayStatus initialStatus, int restartAttempt) =>
+    public static GatewayTransition Spawned(
+        GatewayEvent current, int processId, string? bootFingerprint, GatewayStatus initialStatus, int restartAttempt, GatewayContainmentMode containment = GatewayContainmentMode.ProcessGroup) =>
         new(WithoutProcess(current) with
         {
+            ContainmentMode = containment,
             Status = initialStatus,
             ProcessId = processId,
             BootFingerprint = bootFingerprint,
@@ -24,7 +26,16 @@ internal static class GatewayTransitions
 
     /// <summary>A process recorded by an earlier host is alive: it is ours again, and starting until its first healthy probe.</summary>
     public static GatewayTransition Adopted(GatewayEvent current, int processId, string? bootFingerprint) =>
-        new(current with { Status = GatewayStatus.Starting, ProcessId = processId, BootFingerprint = bootFingerprint, IsAdopted = true });
+        new(current with
+        {
+            Status = GatewayStatus.Starting,
+            ProcessId = processId,
+            BootFingerprint = bootFingerprint,
+            IsAdopted = true,
+
+            // Only the group of a re-attached gateway is known: the run's cgroup or cookie is not recovered.
+            ContainmentMode = GatewayContainmentMode.ProcessGroup,
+        });
 
     /// <summary>stopped / error / restarting → error: the spawn failed, and a crash restart that was due is spent.</summary>
     public static GatewayTransition SpawnFailed(GatewayEvent current, string error) =>
@@ -155,5 +166,5 @@ internal static class GatewayTransitions
 
     /// <summary>The one place that says what a snapshot forgets when its process goes.</summary>
     private static GatewayEvent WithoutProcess(GatewayEvent current) =>
-        current with { ProcessId = null, BootFingerprint = null, HealthDetails = null, HealthStatusCode = null, OptionsChanged = false };
+        current with { ProcessId = null, BootFingerprint = null, HealthDetails = null, HealthStatusCode = null, OptionsChanged = false, ContainmentMode = null };
 }

@@ -18,6 +18,7 @@ internal sealed class ProcessRun(IGatewayProcess process, bool adopted, GatewayO
     private readonly Lock _terminationGate = new();
     private Task<bool>? _termination;
     private ITimer? _startupDeadline;
+    private int _healthyNotified;
 
     public IGatewayProcess Process { get; } = process;
 
@@ -45,6 +46,18 @@ internal sealed class ProcessRun(IGatewayProcess process, bool adopted, GatewayO
 
     /// <summary>Gets or sets when the process first answered healthily (guarded).</summary>
     public DateTimeOffset? RunningSince { get; set; }
+
+    /// <summary>Gets or sets what to do once, when the process first answers healthily, before that is published.</summary>
+    public Action<ProcessRun>? BecameHealthy { get; set; }
+
+    /// <summary>Runs <see cref="BecameHealthy"/> the first time only; called outside the lock.</summary>
+    public void NotifyHealthy()
+    {
+        if (Interlocked.Exchange(ref _healthyNotified, 1) == 0)
+        {
+            BecameHealthy?.Invoke(this);
+        }
+    }
 
     /// <summary>Gets or sets how many steady probes in a row got no answer (guarded).</summary>
     public int ConsecutiveProbeFailures { get; set; }

@@ -36,6 +36,8 @@ public sealed class ChildEnvironmentTests : IDisposable
     {
         var environment = await SpawnAndReadEnvironmentAsync(new Dictionary<string, string> { ["ONLY"] = "this" }, inherit: false, []);
 
+        // The run's containment cookie (README, "Containment") is the one variable the manager may add itself.
+        environment.Remove("PICO_GATEWAY_RUN");
         Assert.Equal(new Dictionary<string, string> { ["ONLY"] = "this" }, environment);
     }
 
@@ -49,7 +51,13 @@ public sealed class ChildEnvironmentTests : IDisposable
 
     private static async Task<Dictionary<string, string>> SpawnAndReadEnvironmentAsync(Dictionary<string, string> set, bool inherit, IReadOnlyList<string> remove)
     {
-        var startInfo = new GatewayProcessStartInfo("/bin/sleep", ["600"], null, set, 1024) { InheritEnvironment = inherit, EnvironmentRemove = remove };
+        var startInfo = new GatewayProcessStartInfo("/bin/sleep", ["600"], null, set, 1024)         {
+            InheritEnvironment = inherit,
+            EnvironmentRemove = remove,
+
+            // Spawned directly (no cgroup trampoline still exec-ing the program), the environ read below is the program's own.
+            Containment = GatewayContainmentMode.ProcessGroup,
+        };
         using var process = new UnixProcessLauncher().Start(startInfo, new IgnoreOutput());
         try
         {

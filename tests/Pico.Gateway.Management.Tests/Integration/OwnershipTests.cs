@@ -151,7 +151,8 @@ public sealed class OwnershipTests : IDisposable
 
     /// <summary>A process that leads a group of its own, as a spawned gateway does: our own launcher spawns it so.</summary>
     private static IGatewayProcess StartGroupLeader() =>
-        new UnixProcessLauncher().Start(new GatewayProcessStartInfo("sleep", ["60"], null, new Dictionary<string, string>(), 1024), new IgnoredOutput());
+        new UnixProcessLauncher().Start(new GatewayProcessStartInfo("sleep", ["60"], null, new Dictionary<string, string>(), 1024) { Containment = GatewayContainmentMode.ProcessGroup },
+            new IgnoredOutput());
 
     private static string RecordOf(int pid, string? executable = null)
     {

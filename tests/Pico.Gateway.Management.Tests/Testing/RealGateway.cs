@@ -13,7 +13,7 @@ internal sealed class RealGateway : IAsyncDisposable
 {
     private readonly HttpHealthProbe _probe = new();
 
-    public RealGateway(string mode, string[]? extraArguments = null, TimeProvider? time = null, Action<GatewayOptions>? configure = null, int? port = null, string? marker = null, IEnumerable<ILogSink>? sinks = null)
+    public RealGateway(string mode, string[]? extraArguments = null, TimeProvider? time = null, Action<GatewayOptions>? configure = null, int? port = null, string? marker = null, IEnumerable<ILogSink>? sinks = null, IGatewayProcessLauncher? launcher = null)
     {
         Port = port ?? TestChild.FreePort();
         Marker = marker ?? "pico-test-" + Guid.NewGuid().ToString("N");
@@ -24,7 +24,7 @@ internal sealed class RealGateway : IAsyncDisposable
             RestartPolicy = GatewayRestartPolicy.Never,
         };
         Options.Arguments.Add(mode);
-        if (mode is "healthy" or "ignore-term" or "grandchild")
+        if (mode is "healthy" or "ignore-term" or "grandchild" or "escapee")
         {
             Options.Arguments.Add("--port");
             Options.Arguments.Add(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -46,7 +46,7 @@ internal sealed class RealGateway : IAsyncDisposable
             _probe,
             [],
             new NoConfigurationFingerprint(),
-            new UnixProcessLauncher(),
+            launcher ?? new UnixProcessLauncher(),
             time ?? TimeProvider.System);
         // Supervision (re-attach included) begins before the recorder subscribes, as a hosted service would begin it.
         _ = Manager.StartSupervisionAsync();

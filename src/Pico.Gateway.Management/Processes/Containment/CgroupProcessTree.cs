@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using Pico.Gateway.Management.Diagnostics;
+
+namespace Pico.Gateway.Management.Processes.Containment;
+
+/// <summary>
+/// One run in a cgroup v2 of its own: every descendant stays in it whatever its session or group, since leaving needs write access
+/// to a common ancestor. Killed with cgroup.kill (or freeze and kill on kernels before 5.14), watched until <c>populated 0</c>,
+/// removed after.
+/// </summary>
+internal sealed class CgroupProcessTree(CgroupDirectory cgroup, string cgroupPath, RunCookie cookie, bool useKillFile, ILogger logger) : ProcessTree
+{
+    private int _removed;
+
+    public CgroupDirectory Cgroup { get; } = cgroup;
+
+    /// <summary>Gets the run's path in the hierarchy, as /proc/&lt;pid&gt;/cgroup shows it for its members.</summary>
+    public string CgroupPath { get; } = cgroupPath;
+
+    /// <summary>Gets the cookie the run also carries, so that its processes can be told apart after the cgroup is gone.</summary>
+    public RunCookie Cookie { get; } = cookie;
+
+    public override GatewayContainmentMode Mode => GatewayContainmentMode.Cgroup;
+
+    public override void Signal(int signal)
+    {
+        // The leader by its group too: until the trampoline has written its pid into cgroup.procs, it is the one process of the run.
+        _ = LibC.kill(-Leader, signal);
+        if (signal == LibC.SIGKILL)
+        {
+            TryKill();
+            return;
+        }
+
+        using var signals = new MemberSignals();
+        foreach (var pid in Cgroup.ReadMembers())
+        {
+            // Once each: some programs take a second SIGTERM as "quit now", and the group has had its signal.
+            if (!InGroup(pid))
+            {
+                _ = signals.Send(pid, signal, IsMember);
+            }
+        }
+    }
+
+    public override void KillAll(TimeSpan bound)
+    {
+        var deadline = Environment.TickCount64 + (long)bound.TotalMilliseconds;
+        var members = Cgroup.ReadMembers().Count;
+        var rounds = 0;
+        do
+        {
+            TryKill();
+        }
+        while (!Cgroup.WaitForEvent("populated", "0", useKillFile ? deadline : Math.Min(deadline, Environment.TickCount64 + 100))
+            && ++rounds < 64 && Environment.TickCount64 < deadline);
+
+        LastKill = (members, Cgroup.IsPopulated() ? Cgroup.ReadMembers().Count : 0);
+    }
+
+    public override bool Contains(int pid)
+    {
+        var path = CgroupHierarchy.CgroupOf(pid);
+        return path is not null && (path == CgroupPath || path.StartsWith(CgroupPath + "/", StringComparison.Ordinal));
+    }
+
+    public override void Release()
+    {
+        if (Interlocked.Exchange(ref _removed, 1) != 0)
+        {
+            return;
+        }
+
+        if (!Cgroup.TryRemove(out var error))
+        {
+            Log.CgroupRemoveFailed(logger, Cgroup.Path, error);
+        }
+    }
+
+    private bool IsMember(int pid) => Contains(pid);
+
+    private void TryKill()
+    {
+        try
+        {
+            Cgroup.KillMembers(useKillFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Gone already (removed after an earlier kill) or no longer writable: the wait for populated 0 says which.
+        }
+    }
+}

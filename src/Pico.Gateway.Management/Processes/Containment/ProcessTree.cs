@@ -1,0 +1,49 @@
+namespace Pico.Gateway.Management.Processes.Containment;
+
+/// <summary>
+/// Everything one gateway run started: what a signal reaches, what is killed once the gateway is gone, and whether a given process
+/// belongs to it. The owner guarantees the leader is not reaped while <see cref="Signal"/> or <see cref="KillAll"/> runs, so its
+/// pid and process group id cannot name a stranger.
+/// </summary>
+internal abstract class ProcessTree
+{
+    public abstract GatewayContainmentMode Mode { get; }
+
+    /// <summary>Gets the gateway's pid, which is also its process group id.</summary>
+    public int Leader { get; private set; }
+
+    /// <summary>Gets how many descendants the last <see cref="KillAll"/> killed, and how many were still alive at its bound.</summary>
+    public (int Killed, int Survivors) LastKill { get; protected set; }
+
+    public void Attach(int leader) => Leader = leader;
+
+    /// <summary>Sends <paramref name="signal"/> to every process of the tree while the leader is alive.</summary>
+    public abstract void Signal(int signal);
+
+    /// <summary>
+    /// Called once the leader has exited, before it is reaped: kills every process left in the tree and returns when none is
+    /// left or <paramref name="bound"/> has passed.
+    /// </summary>
+    public abstract void KillAll(TimeSpan bound);
+
+    /// <summary>Whether <paramref name="pid"/> names a live process of this tree.</summary>
+    public abstract bool Contains(int pid);
+
+    /// <summary>Releases what the tree holds once its leader is reaped (the cgroup directory); a no-op for the others.</summary>
+    public virtual void Release()
+    {
+    }
+
+    /// <summary>Whether <paramref name="pid"/> is a live member of the leader's process group, which a group signal already reached.</summary>
+    protected bool InGroup(int pid) => ProcStat.TryRead(pid, out var stat) && stat.IsAlive && stat.GroupId == Leader;
+
+    protected bool InGroupOrDescends(int pid)
+    {
+        if (pid == Leader)
+        {
+            return true;
+        }
+
+        return (ProcStat.TryRead(pid, out var stat) && stat.IsAlive && stat.GroupId == Leader) || ProcStat.DescendsFrom(pid, Leader);
+    }
+}

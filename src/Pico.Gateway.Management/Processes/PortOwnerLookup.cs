@@ -1,0 +1,194 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Pico.Gateway.Management.Processes;
+
+/// <summary>
+/// Finds which process listens on a TCP port (Linux): the listening socket's inode from /proc/net/tcp and /proc/net/tcp6, then the
+/// process whose descriptors include <c>socket:[inode]</c>. Before a spawn it names the stranger that would make the gateway fail
+/// to bind; while probing it tells whether a healthy answer came from the gateway's own tree. Elsewhere it finds nothing.
+/// </summary>
+internal static class PortOwnerLookup
+{
+    private const string ListenState = "0A";
+
+    /// <summary>The listener a connection to <paramref name="url"/>'s host and port would reach, or null if nothing listens there.</summary>
+    public static PortListener? FindListener(Uri url)
+    {
+        var addresses = url.IsLoopback && !IPAddress.TryParse(url.DnsSafeHost, out _)
+            ? [IPAddress.Loopback, IPAddress.IPv6Loopback]
+            : IPAddress.TryParse(url.DnsSafeHost, out var parsed) ? [parsed] : Array.Empty<IPAddress>();
+        foreach (var address in addresses)
+        {
+            if (FindListeners(address, url.Port) is [var first, ..])
+            {
+                return first;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The sockets listening on <paramref name="port"/> that accept connections to <paramref name="address"/>: those bound to it,
+    /// and those bound to a wildcard address (an IPv6 wildcard accepts IPv4 too unless the socket is IPv6-only, which /proc does not
+    /// show). An <see cref="IPAddress.Any"/> or <see cref="IPAddress.IPv6Any"/> <paramref name="address"/> matches every listener.
+    /// </summary>
+    public static IReadOnlyList<PortListener> FindListeners(IPAddress address, int port)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return [];
+        }
+
+        var sockets = new List<(IPEndPoint EndPoint, long Inode)>();
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(table);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var socket in ParseListeners(text))
+            {
+                if (socket.EndPoint.Port == port && Accepts(socket.EndPoint.Address, address))
+                {
+                    sockets.Add(socket);
+                }
+            }
+        }
+
+        if (sockets.Count == 0)
+        {
+            return [];
+        }
+
+        var owners = FindOwners([.. sockets.Select(socket => socket.Inode)]);
+        return [.. sockets.Select(socket => owners.TryGetValue(socket.Inode, out var pid)
+            ? new PortListener(socket.EndPoint, socket.Inode, pid, ReadCommandLine(pid))
+            : new PortListener(socket.EndPoint, socket.Inode, null, null))];
+    }
+
+    /// <summary>Parses the listening sockets of a /proc/net/tcp or tcp6 table.</summary>
+    internal static IEnumerable<(IPEndPoint EndPoint, long Inode)> ParseListeners(string table)
+    {
+        foreach (var line in table.Split('\n').Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 10 || fields[3] != ListenState
+                || !long.TryParse(fields[9], NumberStyles.None, CultureInfo.InvariantCulture, out var inode)
+                || ParseEndPoint(fields[1]) is not { } endPoint)
+            {
+                continue;
+            }
+
+            yield return (endPoint, inode);
+        }
+    }
+
+    private static IPEndPoint? ParseEndPoint(string field)
+    {
+        var colon = field.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || !int.TryParse(field.AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var port))
+        {
+            return null;
+        }
+
+        // The address is printed as 32-bit words in the kernel's byte order, each word holding four bytes of network order.
+        var hex = field.AsSpan(0, colon);
+        if (hex.Length is not (8 or 32))
+        {
+            return null;
+        }
+
+        var bytes = new byte[hex.Length / 2];
+        for (var word = 0; word < hex.Length / 8; word++)
+        {
+            if (!uint.TryParse(hex.Slice(word * 8, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var value))
+            {
+                return null;
+            }
+
+            if (BitConverter.IsLittleEndian)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(word * 4), value);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(word * 4), value);
+            }
+        }
+
+        return new IPEndPoint(new IPAddress(bytes), port);
+    }
+
+    private static bool Accepts(IPAddress listening, IPAddress target)
+    {
+        if (target.Equals(IPAddress.Any) || target.Equals(IPAddress.IPv6Any))
+        {
+            return true;
+        }
+
+        var listeningV4 = listening.IsIPv4MappedToIPv6 ? listening.MapToIPv4() : listening;
+        var targetV4 = target.IsIPv4MappedToIPv6 ? target.MapToIPv4() : target;
+        return listeningV4.Equals(targetV4)
+            || listening.Equals(IPAddress.IPv6Any)
+            || (listening.Equals(IPAddress.Any) && targetV4.AddressFamily == AddressFamily.InterNetwork);
+    }
+
+    private static Dictionary<long, int> FindOwners(HashSet<long> inodes)
+    {
+        var owners = new Dictionary<long, int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (var descriptor in Directory.EnumerateFileSystemEntries(Path.Combine(directory, "fd")))
+                {
+                    if (new FileInfo(descriptor).LinkTarget is { } target
+                        && target.StartsWith("socket:[", StringComparison.Ordinal)
+                        && long.TryParse(target.AsSpan(8, target.Length - 9), NumberStyles.None, CultureInfo.InvariantCulture, out var inode)
+                        && inodes.Contains(inode))
+                    {
+                        owners.TryAdd(inode, pid);
+                        if (owners.Count == inodes.Count)
+                        {
+                            return owners;
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Exited while we looked, or another user's process.
+            }
+        }
+
+        return owners;
+    }
+
+    private static string? ReadCommandLine(int pid)
+    {
+        try
+        {
+            var raw = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
+            return raw.TrimEnd('\0').Replace('\0', ' ');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
