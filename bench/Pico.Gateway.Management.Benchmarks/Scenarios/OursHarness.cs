@@ -20,7 +20,7 @@ internal sealed class OursHarness : IAsyncDisposable
     public OursHarness(string directory, string[] arguments, IEnumerable<ILogSink>? sinks = null)
     {
         Stamps = new StampFile(Path.Combine(directory, $"stamps-{Guid.NewGuid():N}.txt"));
-        Port = Paths.FreePort();
+        Port = FreePort.Next();
         Options = new GatewayOptions
         {
             ExecutablePath = Paths.Child,

@@ -135,7 +135,7 @@ internal sealed class TestHost : IAsyncDisposable
             await App.DisposeAsync();
         }
 
-        var survivors = OsProcesses.WithEnvironment(TestWorkspace.MarkerVariable, Workspace.Marker);
+        var survivors = ProcessTable.LiveProcessesWithMarker(Workspace.Marker);
         foreach (var pid in survivors)
         {
             // Do not let one failure leak processes into the rest of the run.

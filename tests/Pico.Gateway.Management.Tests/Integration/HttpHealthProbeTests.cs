@@ -42,7 +42,7 @@ public sealed class HttpHealthProbeTests
     public async Task A_closed_port_is_unreachable()
     {
         using var probe = new HttpHealthProbe();
-        var url = new Uri($"http://127.0.0.1:{TestChild.FreePort().ToString(CultureInfo.InvariantCulture)}/health");
+        var url = new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}/health");
 
         var result = await probe.ProbeAsync(new HealthProbeContext(url, 1, GatewayStatus.Starting), CancellationToken.None);
 
