@@ -10,6 +10,7 @@ namespace Pico.Gateway.Management.Dashboard.Tests;
 /// End to end: the sample host's dashboard in a real browser, driving a real demo gateway. Every wait is one of
 /// Playwright's retrying assertions with a timeout; nothing sleeps.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public sealed partial class DashboardTests
 {
     // Covers a .NET child starting up and answering its first health probe on a busy two-core machine,

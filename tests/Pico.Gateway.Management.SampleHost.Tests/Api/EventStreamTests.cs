@@ -100,6 +100,7 @@ public sealed class EventStreamTests
     }
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public async Task A_client_that_disconnects_is_unsubscribed()
     {
         await using var host = await TestHost.StartAsync();

@@ -22,6 +22,7 @@ public sealed class StopAndRestartEndpointTests
     }
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public async Task Stop_answers_at_once_without_waiting_for_the_gateway_to_exit()
     {
         await using var host = await TestHost.StartAsync(settings => settings

@@ -9,6 +9,7 @@ namespace Pico.Gateway.Management.SampleHost.Tests.Shutdown;
 /// Issue 4, item 4, with real processes: the sample host runs as its own process, its gateway as that host's child, and the test
 /// signals the host as an init system or a user at a terminal would.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public sealed class HostShutdownTests
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);

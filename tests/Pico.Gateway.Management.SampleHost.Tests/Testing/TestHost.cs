@@ -58,7 +58,7 @@ internal sealed class TestHost : IAsyncDisposable
         {
             if (app is not null)
             {
-                await app.DisposeAsync();
+                await app.DisposeAsync().WaitAsync(TestTimeouts.Wait);
             }
 
             if (ownsWorkspace)
@@ -132,7 +132,7 @@ internal sealed class TestHost : IAsyncDisposable
         }
         finally
         {
-            await App.DisposeAsync();
+            await App.DisposeAsync().WaitAsync(TestTimeouts.Wait);
         }
 
         var survivors = ProcessTable.LiveProcessesWithMarker(Workspace.Marker);

@@ -45,7 +45,7 @@ public sealed class GatewayLogSinkRegistrationTests : IDisposable
         var sink = provider.GetServices<ILogSink>().OfType<RollingFileLogSink>().Single();
 
         sink.Write(new GatewayLogLine(1, DateTimeOffset.UnixEpoch, GatewayLogStream.StandardOutput, "bye"));
-        await provider.DisposeAsync();
+        await provider.DisposeAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.EndsWith(" out bye\n", await File.ReadAllTextAsync(Path.Combine(_directory, "gateway.log")), StringComparison.Ordinal);
     }

@@ -257,7 +257,7 @@ public sealed class RollingFileLogSinkTests : IDisposable
     public async Task Lines_written_after_dispose_are_counted_as_dropped()
     {
         var sink = Create();
-        await sink.DisposeAsync();
+        await sink.DisposeAsync().WaitAsync(Guard);
 
         sink.Write(Line(1, "late"));
 

@@ -69,7 +69,7 @@ internal sealed class RealGateway : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Manager.DisposeAsync();
+        await Manager.DisposeAsync().WaitAsync(Options.StopTimeout + Options.KillTimeout + TestTimeouts.Wait);
         Recorder.Dispose();
         _probe.Dispose();
         Assert.Empty(ProcessTable.LiveProcessesWithMarker(Marker));
