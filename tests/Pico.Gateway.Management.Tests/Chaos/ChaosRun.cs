@@ -133,7 +133,7 @@ internal sealed class ChaosRun : IAsyncDisposable
         var violations = Violations.Take(20).ToList();
         return $"{what}\nseed {_seed} (rerun with PICO_CHAOS_SEED={_seed})\n"
             + $"violations ({violations.Count} shown):\n  {string.Join("\n  ", violations)}\n"
-            + $"now {DateTimeOffset.UtcNow:HH:mm:ss.fff}, status: {Manager.Current}\n"
+            + $"now {TimeProvider.System.GetUtcNow():HH:mm:ss.fff}, status: {Manager.Current}\n"
             + $"progress: {Progress}\noutcomes: {Outcomes}\nlast events:\n  {Recorder.Recent}";
     }
 
