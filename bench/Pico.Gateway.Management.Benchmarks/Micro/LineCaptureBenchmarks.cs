@@ -1,6 +1,5 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Supervision;
 using Pico.Gateway.Management.Conditions;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.Benchmarks.Infrastructure;
 using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Supervision;

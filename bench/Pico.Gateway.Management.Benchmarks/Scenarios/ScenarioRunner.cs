@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Pico.Gateway.Management.Benchmarks.Infrastructure;
 

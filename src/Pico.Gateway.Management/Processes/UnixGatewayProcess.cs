@@ -84,7 +84,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         // The gateway's own children must not outlive it.
         _ = LibC.kill(-Id, LibC.SIGKILL);
 
-        int status = 0;
+        var status = 0;
         lock (_signalGate)
         {
             do

@@ -12,8 +12,8 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
     public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output)
     {
         var executable = ResolveExecutable(startInfo.ExecutablePath);
-        int* stdoutPipe = stackalloc int[2];
-        int* stderrPipe = stackalloc int[2];
+        var stdoutPipe = stackalloc int[2];
+        var stderrPipe = stackalloc int[2];
         CreatePipe(stdoutPipe);
         try
         {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Pico.Gateway.Management.Tests.Testing;
 using Xunit.Abstractions;
 
 namespace Pico.Gateway.Management.Tests.Chaos;
