@@ -8,7 +8,7 @@ using Pico.Gateway.Management.AotSmoke;
 // Native AOT smoke test: supervise a real gateway through the public API, published with PublishAot, and exit 0 with "OK".
 // Usage: Pico.Gateway.Management.AotSmoke [gateway executable [arguments...]]. The gateway must print "gateway ready" on stdout;
 // the default is a shell that does and then sleeps, so the run needs nothing but /bin/sh.
-string[] gateway = args.Length > 0 ? args : ["/bin/sh", "-c", "echo gateway ready; exec sleep 60"];
+var gateway = args.Length > 0 ? args : ["/bin/sh", "-c", "echo gateway ready; exec sleep 60"];
 var logDirectory = Path.Combine(Path.GetTempPath(), $"pico-aot-smoke-{Environment.ProcessId}");
 var deadline = TimeSpan.FromSeconds(30);
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -11,6 +10,7 @@ namespace Pico.Gateway.Management.Dashboard.Tests;
 /// End to end: the sample host's dashboard in a real browser, driving a real demo gateway. Every wait is one of
 /// Playwright's retrying assertions with a timeout; nothing sleeps.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public sealed partial class DashboardTests
 {
     // Covers a .NET child starting up and answering its first health probe on a busy two-core machine,
@@ -98,7 +98,7 @@ public sealed partial class DashboardTests
         // The host is gone, and so is every gateway it started.
         foreach (var gatewayPid in pids)
         {
-            Assert.False(IsAlive(gatewayPid), $"gateway process {gatewayPid} outlived the host");
+            Assert.False(ProcessTable.IsAlive(gatewayPid), $"gateway process {gatewayPid} outlived the host");
         }
 
         PublishScreenshotForDocs("dashboard-running.png");
@@ -180,19 +180,6 @@ public sealed partial class DashboardTests
 
     private static async Task<int> ReadPidAsync(ILocator pid) =>
         int.Parse((await pid.TextContentAsync())!, CultureInfo.InvariantCulture);
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 
     private static string ScreenshotPath(string name) =>
         Path.Combine(AppContext.BaseDirectory, "screenshots", name);

@@ -1,37 +1,29 @@
-using System.Net;
-using System.Net.Sockets;
+using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Pico.Gateway.Management.SampleHost;
 
 namespace Pico.Gateway.Management.Dashboard.Tests;
 
 /// <summary>
-/// The real sample host, in-process on a free loopback port, with the demo gateway configured through a temporary
-/// picoclaw config file whose gateway port is free too. Disposing it stops the host, and with it the gateway.
+/// The real sample host as its own process on a free loopback port, with the demo gateway configured through a temporary
+/// picoclaw config file whose gateway port is free too. Disposing it stops the host as an init system would (SIGTERM), and
+/// the host stops its gateway.
 /// </summary>
 internal sealed class SampleHostServer : IAsyncDisposable
 {
-    private static readonly string DemoGatewayName = OperatingSystem.IsWindows()
-        ? "Pico.Gateway.Management.DemoGateway.exe"
-        : "Pico.Gateway.Management.DemoGateway";
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
 
-    private readonly WebApplication _app;
+    private readonly SampleHostProcess _host;
     private readonly string _directory;
     private readonly int _gatewayPort;
 
-    private SampleHostServer(WebApplication app, string directory, int gatewayPort, Uri baseAddress)
+    private SampleHostServer(SampleHostProcess host, string directory, int gatewayPort)
     {
-        _app = app;
+        _host = host;
         _directory = directory;
         _gatewayPort = gatewayPort;
-        BaseAddress = baseAddress;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _host.BaseAddress;
 
     private string ConfigPath => Path.Combine(_directory, "config.json");
 
@@ -42,33 +34,29 @@ internal sealed class SampleHostServer : IAsyncDisposable
     {
         var directory = Directory.CreateTempSubdirectory("pico-dashboard-").FullName;
         var configPath = Path.Combine(directory, "config.json");
-        var gatewayPort = FreeLoopbackPort();
+        var gatewayPort = FreePort.Next();
         await File.WriteAllTextAsync(configPath, PicoclawConfig(defaultModel, gatewayPort));
 
-        WebApplication? app = null;
+        var startInfo = new ProcessStartInfo(SampleHostProcess.ExecutableBesideTests) { WorkingDirectory = directory };
+        foreach (var argument in new[]
+        {
+            "--urls", "http://127.0.0.1:0",
+            "--Gateway:AutoStart=false",
+            $"--PICOCLAW_CONFIG={configPath}",
+            // The bundled demo gateway, even on a machine with a real picoclaw on PATH.
+            $"--PICOCLAW_BINARY={SampleHostProcess.DemoGatewayBesideTests}",
+            $"--SampleHost:AccessToken={accessToken}",
+        })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
         try
         {
-            app = SampleHostApp.Build(
-            [
-                "--urls", "http://127.0.0.1:0",
-                "--Gateway:AutoStart=false",
-                $"--PICOCLAW_CONFIG={configPath}",
-                // The bundled demo gateway, even on a machine with a real picoclaw on PATH.
-                $"--PICOCLAW_BINARY={Path.Combine(AppContext.BaseDirectory, DemoGatewayName)}",
-                $"--SampleHost:AccessToken={accessToken}",
-            ]);
-            await app.StartAsync();
-
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            return new SampleHostServer(app, directory, gatewayPort, new Uri(address + "/"));
+            return new SampleHostServer(await SampleHostProcess.StartAsync(startInfo, Guard), directory, gatewayPort);
         }
         catch
         {
-            if (app is not null)
-            {
-                await app.DisposeAsync();
-            }
-
             Directory.Delete(directory, recursive: true);
             throw;
         }
@@ -85,13 +73,15 @@ internal sealed class SampleHostServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        try
         {
-            await _app.StopAsync(timeout.Token);
+            Assert.True(await _host.StopAsync(Guard), $"the sample host did not exit within {Guard.TotalSeconds} s of SIGTERM:\n{_host.Output}");
         }
-
-        await _app.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        finally
+        {
+            await _host.DisposeAsync();
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 
     private static string PicoclawConfig(string? defaultModel, int gatewayPort)
@@ -111,12 +101,5 @@ internal sealed class SampleHostServer : IAsyncDisposable
 
         static JsonObject DemoModel(string name) =>
             new() { ["model_name"] = name, ["model"] = $"demo/{name}", ["api_key"] = "demo" };
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -62,7 +62,7 @@ public sealed class GatewayHealthCheckTests
         services.AddHealthChecks().AddGatewayHealthCheck(tags: ["ready"]);
         await using var provider = services.BuildServiceProvider();
 
-        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync().WaitAsync(TestTimeouts.Wait);
 
         var entry = Assert.Single(report.Entries);
         Assert.Equal("gateway", entry.Key);
@@ -81,7 +81,7 @@ public sealed class GatewayHealthCheckTests
         services.AddHealthChecks().AddGatewayHealthCheck().AddGatewayHealthCheck("gateway-eu", gatewayName: "eu");
         await using var provider = services.BuildServiceProvider();
 
-        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(HealthStatus.Healthy, report.Entries["gateway"].Status);
         Assert.Equal(HealthStatus.Unhealthy, report.Entries["gateway-eu"].Status);
@@ -96,7 +96,7 @@ public sealed class GatewayHealthCheckTests
         services.AddHealthChecks().AddGatewayHealthCheck();
         await using var provider = services.BuildServiceProvider();
 
-        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync().WaitAsync(TestTimeouts.Wait);
 
         // Never started: stopped on purpose, so degraded (200 from MapHealthChecks), not a reason to restart the host.
         Assert.Equal(HealthStatus.Degraded, report.Entries["gateway"].Status);
@@ -107,6 +107,6 @@ public sealed class GatewayHealthCheckTests
     {
         var check = new GatewayHealthCheck(manager);
         var registration = new HealthCheckRegistration("gateway", check, failureStatus, tags: null);
-        return check.CheckHealthAsync(new HealthCheckContext { Registration = registration });
+        return check.CheckHealthAsync(new HealthCheckContext { Registration = registration }).WaitAsync(TestTimeouts.Wait);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -144,7 +143,8 @@ internal static class Modes
     {
         if (settings.DelayMs > 0)
         {
-            await Task.WhenAny(Task.Delay(settings.DelayMs), shutdown.Requested);
+            // A real child delays in real time: the test measures what a slow health endpoint does to a real probe.
+            await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(settings.DelayMs), TimeProvider.System), shutdown.Requested);
         }
 
         if (shutdown.Requested.IsCompleted)

@@ -5,20 +5,17 @@ internal sealed class EventWatcher : IObserver<GatewayEvent>
 {
     private readonly Lock _gate = new();
     private readonly List<(GatewayEvent Event, long Stamp)> _events = [];
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _changed = new();
 
     public void OnNext(GatewayEvent value)
     {
         var stamp = Clock.Now();
-        TaskCompletionSource changed;
         lock (_gate)
         {
             _events.Add((value, stamp));
-            changed = _changed;
-            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        changed.TrySetResult();
+        _changed.Pulse();
     }
 
     public void OnError(Exception error)
@@ -32,31 +29,18 @@ internal sealed class EventWatcher : IObserver<GatewayEvent>
     /// <summary>The first event after <paramref name="afterSequence"/> that matches, and the moment it was delivered.</summary>
     public async Task<(GatewayEvent Event, long Stamp)> WaitAsync(long afterSequence, Func<GatewayEvent, bool> match, TimeSpan? timeout = null)
     {
-        var deadline = Clock.Now() + (long)(timeout ?? TimeSpan.FromSeconds(30)).TotalNanoseconds;
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
+        (GatewayEvent Event, long Stamp)? found = null;
+        var matched = await _changed.WaitUntilAsync(
+            () =>
             {
-                foreach (var entry in _events)
+                lock (_gate)
                 {
-                    if (entry.Event.Sequence > afterSequence && match(entry.Event))
-                    {
-                        return entry;
-                    }
+                    found = _events.Find(entry => entry.Event.Sequence > afterSequence && match(entry.Event));
+                    return found.Value.Event is not null;
                 }
-
-                changed = _changed.Task;
-            }
-
-            var left = deadline - Clock.Now();
-            if (left <= 0)
-            {
-                throw new TimeoutException($"no matching event after #{afterSequence}; last: {Last()}");
-            }
-
-            await changed.WaitAsync(TimeSpan.FromTicks(Math.Max(1, left / 100)));
-        }
+            },
+            timeout ?? TimeSpan.FromSeconds(30));
+        return matched ? found!.Value : throw new TimeoutException($"no matching event after #{afterSequence}; last: {Last()}");
     }
 
     private string Last()

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 
 namespace Pico.Gateway.Management.Benchmarks.Infrastructure;
@@ -11,13 +9,6 @@ internal static class Paths
     public static string SampleHostDll { get; } = System.IO.Path.Combine(Metadata("SampleHostDirectory"), "Pico.Gateway.Management.SampleHost.dll");
 
     public static string PeersDirectory { get; } = Metadata("PeersDirectory");
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public static string NewTempDirectory(string prefix)
     {

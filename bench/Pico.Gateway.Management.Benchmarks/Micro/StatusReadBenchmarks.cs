@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Supervision;
 using Pico.Gateway.Management.Conditions;

@@ -28,7 +28,7 @@ internal static class PeerRunner
         await OursScenarios.OwnStopStartAsync(directory.Path, repetitions, ours);
         await OursScenarios.FloodBaselineAsync(directory.Path, repetitions, lines, "exec {child} {args} > /dev/null", "devnull", ours);
         await OursScenarios.FloodAsync(directory.Path, repetitions, lines, ours);
-        await using (var host = await SampleHostProcess.StartAsync(directory.Path))
+        await using (var host = await BenchSampleHost.StartAsync(directory.Path))
         {
             await Task.Delay(TimeSpan.FromSeconds(5));
             ours["memory.idle.rss"].Add(host.Memory().Rss / 1048576.0);

@@ -39,7 +39,7 @@ internal sealed class Pm2Peer : IAsyncDisposable
 
     public static async Task<Pm2Peer> StartAsync(string pm2Module, string directory, int lines)
     {
-        var port = Paths.FreePort();
+        var port = FreePort.Next();
         var home = Path.Combine(directory, "pm2-home");
         System.IO.Directory.CreateDirectory(home);
         var config = JsonSerializer.Serialize(new Dictionary<string, object>
@@ -127,7 +127,7 @@ internal sealed class Pm2Peer : IAsyncDisposable
     public Task<(long Stamp, string Text)> WaitEventAsync(int from, string name, string app) =>
         Output.WaitAsync(from, line => line.StartsWith("event ", StringComparison.Ordinal) && line.Contains($" {name} {app} ", StringComparison.Ordinal));
 
-    public (long Rss, long Anonymous, long File) Memory() => SampleHostProcess.ReadMemory(DaemonPid);
+    public (long Rss, long Anonymous, long File) Memory() => BenchSampleHost.ReadMemory(DaemonPid);
 
     public async ValueTask DisposeAsync()
     {

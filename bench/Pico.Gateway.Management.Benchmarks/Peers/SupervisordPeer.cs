@@ -45,7 +45,7 @@ internal sealed partial class SupervisordPeer : IAsyncDisposable
 
     public static async Task<SupervisordPeer> StartAsync(string supervisord, string directory, int lines)
     {
-        var port = Paths.FreePort();
+        var port = FreePort.Next();
         var socket = Path.Combine(directory, "supervisor.sock");
         var listener = Path.Combine(Paths.PeersDirectory, "supervisor-listener.py");
         var config = Path.Combine(directory, "supervisord.conf");
@@ -183,7 +183,7 @@ internal sealed partial class SupervisordPeer : IAsyncDisposable
 
     public static int PidOf(string eventText) => int.Parse(PidPattern().Match(eventText).Groups[1].Value, CultureInfo.InvariantCulture);
 
-    public (long Rss, long Anonymous, long File) Memory() => SampleHostProcess.ReadMemory(_process.Id);
+    public (long Rss, long Anonymous, long File) Memory() => BenchSampleHost.ReadMemory(_process.Id);
 
     public async ValueTask DisposeAsync()
     {

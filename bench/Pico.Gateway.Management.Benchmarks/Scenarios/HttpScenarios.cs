@@ -10,7 +10,7 @@ internal static class HttpScenarios
     /// (6) GET /api/gateway/status, open loop: request i is due at start + i/rate and its latency counts from that moment
     /// (no coordinated omission: a stall delays every request due during it). Bounded: rate × seconds requests, 60 s at most.
     /// </summary>
-    public static async Task StatusLoadAsync(SampleHostProcess host, int rate, int seconds, Measurements into)
+    public static async Task StatusLoadAsync(BenchSampleHost host, int rate, int seconds, Measurements into)
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 256 })
         {
@@ -80,7 +80,7 @@ internal static class HttpScenarios
     /// (7) and (8): <paramref name="clients"/> SSE clients, then stop/start cycles through the API; each client's delivery time of
     /// the first event after each request counts from the moment the request was sent (an upper bound: it includes the POST).
     /// </summary>
-    public static async Task SseFanOutAsync(SampleHostProcess host, int clients, int cycles, Measurements into)
+    public static async Task SseFanOutAsync(BenchSampleHost host, int clients, int cycles, Measurements into)
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = clients + 16 })
         {
@@ -130,7 +130,7 @@ internal static class HttpScenarios
     {
         private readonly Lock _gate = new();
         private readonly List<(long Stamp, string Status)> _messages = [];
-        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ChangeSignal _changed = new();
 
         public int Count
         {
@@ -163,27 +163,21 @@ internal static class HttpScenarios
 
         private async Task WaitAsync(Func<List<(long Stamp, string Status)>, bool> condition, TimeSpan timeout)
         {
-            var deadline = Clock.Now() + (long)timeout.TotalNanoseconds;
-            while (true)
-            {
-                Task changed;
-                lock (_gate)
+            var met = false;
+            await _changed.WaitUntilAsync(
+                () =>
                 {
-                    if (condition(_messages))
+                    lock (_gate)
                     {
-                        return;
+                        met = condition(_messages);
                     }
 
-                    changed = _changed.Task;
-                }
-
-                var left = deadline - Clock.Now();
-                if (left <= 0 || Failed)
-                {
-                    throw new TimeoutException("an SSE client did not get the expected message");
-                }
-
-                await changed.WaitAsync(TimeSpan.FromTicks(Math.Max(1, left / 100)));
+                    return met || Failed;
+                },
+                timeout);
+            if (!met)
+            {
+                throw new TimeoutException("an SSE client did not get the expected message");
             }
         }
 
@@ -205,15 +199,12 @@ internal static class HttpScenarios
                     var stamp = Clock.Now();
                     var at = line.IndexOf("\"gateway_status\":\"", StringComparison.Ordinal) + 18;
                     var status = at >= 18 ? line[at..line.IndexOf('"', at)] : "?";
-                    TaskCompletionSource changed;
                     lock (_gate)
                     {
                         _messages.Add((stamp, status));
-                        changed = _changed;
-                        _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
                     }
 
-                    changed.TrySetResult();
+                    _changed.Pulse();
                 }
             }
             catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
@@ -222,10 +213,7 @@ internal static class HttpScenarios
             finally
             {
                 Failed = !cancellationToken.IsCancellationRequested;
-                lock (_gate)
-                {
-                    _changed.TrySetResult();
-                }
+                _changed.Pulse();
             }
         }
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.Benchmarks.Infrastructure;
 using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Supervision;
@@ -20,7 +19,7 @@ internal sealed class OursHarness : IAsyncDisposable
     public OursHarness(string directory, string[] arguments, IEnumerable<ILogSink>? sinks = null)
     {
         Stamps = new StampFile(Path.Combine(directory, $"stamps-{Guid.NewGuid():N}.txt"));
-        Port = Paths.FreePort();
+        Port = FreePort.Next();
         Options = new GatewayOptions
         {
             ExecutablePath = Paths.Child,

@@ -93,7 +93,7 @@ internal static class OursScenarios
     public static async Task OwnStopStartAsync(string directory, int repetitions, Measurements into)
     {
         var stamps = new StampFile(Path.Combine(directory, "own-stamps.txt"));
-        var port = Paths.FreePort();
+        var port = FreePort.Next();
         for (var i = 0; i < repetitions + 1; i++)
         {
             var info = new ProcessStartInfo(Paths.Child) { UseShellExecute = false };

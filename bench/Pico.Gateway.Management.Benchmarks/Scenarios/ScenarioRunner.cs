@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Pico.Gateway.Management.Benchmarks.Infrastructure;
 
@@ -64,7 +63,7 @@ internal static class ScenarioRunner
         if (Runs(6) || Runs(7) || Runs(8))
         {
             Console.Error.WriteLine("(6)(7)(8) sample host: idle memory, status over HTTP, SSE fan-out...");
-            await using var host = await SampleHostProcess.StartAsync(directory.Path);
+            await using var host = await BenchSampleHost.StartAsync(directory.Path);
             await Task.Delay(TimeSpan.FromSeconds(5));
             var idle = host.Memory();
             m["memory.idle.rss"].Add(idle.Rss / 1048576.0);
@@ -84,7 +83,7 @@ internal static class ScenarioRunner
         if ((Runs(8) || Runs(7)) && options.Get("aot-host") is { Length: > 0 } aotHost)
         {
             Console.Error.WriteLine("(8) sample host published with Native AOT: idle memory, SSE fan-out...");
-            await using var host = await SampleHostProcess.StartAsync(directory.Path, aotHost);
+            await using var host = await BenchSampleHost.StartAsync(directory.Path, aotHost);
             await Task.Delay(TimeSpan.FromSeconds(5));
             var idle = host.Memory();
             m["aot.idle.rss"].Add(idle.Rss / 1048576.0);

@@ -13,7 +13,7 @@ internal sealed class LineSplitter
     private readonly IGatewayOutputHandler _handler;
     private readonly GatewayLogStream _stream;
     private readonly int _maxLineLength;
-    private char[] _chars;
+    private readonly char[] _chars;
     private char[] _pending;
     private int _pendingLength;
     private long _droppedCharacters;

@@ -18,7 +18,7 @@ internal sealed class ReadCancellation
     public unsafe ReadCancellation(int readers)
     {
         _readers = readers;
-        int* fds = stackalloc int[2];
+        var fds = stackalloc int[2];
         var created = OperatingSystem.IsLinux() ? LibC.pipe2(fds, LibC.O_CLOEXEC) : LibC.pipe(fds);
         if (created == 0)
         {

@@ -122,7 +122,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
             Log.DescendantsSurvived(_logger, survivors, Id, TreeKillBound);
         }
 
-        int status = 0;
+        var status = 0;
         lock (_signalGate)
         {
             do

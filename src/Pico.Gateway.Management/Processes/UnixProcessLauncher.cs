@@ -41,8 +41,8 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
     private static (int Pid, int StdoutRead, int StderrRead) Spawn(GatewayProcessStartInfo startInfo)
     {
         var executable = ResolveExecutable(startInfo.ExecutablePath);
-        int* stdoutPipe = stackalloc int[2];
-        int* stderrPipe = stackalloc int[2];
+        var stdoutPipe = stackalloc int[2];
+        var stderrPipe = stackalloc int[2];
         CreatePipe(stdoutPipe);
         try
         {

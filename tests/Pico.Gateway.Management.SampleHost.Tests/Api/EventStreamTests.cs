@@ -84,7 +84,7 @@ public sealed class EventStreamTests
     [Fact]
     public async Task An_idle_stream_gets_a_keepalive_comment_every_15_seconds()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var host = await TestHost.StartAsync(settings => settings.ConfigureBuilder = builder => builder.Services.AddSingleton<TimeProvider>(clock));
         await host.WaitForAsync(e => e.CurrentFingerprint == "demo");
         await using var events = await ServerSentEventReader.OpenAsync(host.Client);
@@ -100,6 +100,7 @@ public sealed class EventStreamTests
     }
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public async Task A_client_that_disconnects_is_unsubscribed()
     {
         await using var host = await TestHost.StartAsync();

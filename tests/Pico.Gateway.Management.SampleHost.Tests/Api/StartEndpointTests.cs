@@ -30,7 +30,7 @@ public sealed class StartEndpointTests
         var pid = body.GetProperty("pid").GetInt32();
         Assert.Equal(2, body.EnumerateObject().Count());
         await host.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == pid);
-        Assert.True(OsProcesses.IsAlive(pid));
+        Assert.True(ProcessTable.IsAlive(pid));
     }
 
     [Fact]

@@ -18,10 +18,11 @@ public sealed class StopAndRestartEndpointTests
         Assert.Equal("ok", body.GetProperty("status").GetString());
         Assert.Equal(pid, body.GetProperty("pid").GetInt32());
         await host.WaitForStatusAsync(GatewayStatus.Stopped);
-        Assert.False(OsProcesses.IsAlive(pid));
+        Assert.False(ProcessTable.IsAlive(pid));
     }
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public async Task Stop_answers_at_once_without_waiting_for_the_gateway_to_exit()
     {
         await using var host = await TestHost.StartAsync(settings => settings
@@ -35,10 +36,10 @@ public sealed class StopAndRestartEndpointTests
         Assert.Equal(pid, (await TestHost.ReadJsonAsync(response)).GetProperty("pid").GetInt32());
         var status = await host.GetJsonAsync("/api/gateway/status");
         Assert.Equal("stopping", status.GetProperty("gateway_status").GetString());
-        Assert.True(OsProcesses.IsAlive(pid), "a gateway that ignores SIGTERM is still alive when stop answers");
+        Assert.True(ProcessTable.IsAlive(pid), "a gateway that ignores SIGTERM is still alive when stop answers");
 
         await host.WaitForStatusAsync(GatewayStatus.Stopped);
-        Assert.False(OsProcesses.IsAlive(pid));
+        Assert.False(ProcessTable.IsAlive(pid));
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class StopAndRestartEndpointTests
         Assert.Equal("ok", body.GetProperty("status").GetString());
         var newPid = body.GetProperty("pid").GetInt32();
         Assert.NotEqual(oldPid, newPid);
-        Assert.False(OsProcesses.IsAlive(oldPid));
+        Assert.False(ProcessTable.IsAlive(oldPid));
         await host.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == newPid);
     }
 
@@ -99,7 +100,7 @@ public sealed class StopAndRestartEndpointTests
         var status = await host.GetJsonAsync("/api/gateway/status");
         Assert.Equal("running", status.GetProperty("gateway_status").GetString());
         Assert.Equal(pid, status.GetProperty("pid").GetInt32());
-        Assert.True(OsProcesses.IsAlive(pid));
+        Assert.True(ProcessTable.IsAlive(pid));
     }
 
     [Fact]

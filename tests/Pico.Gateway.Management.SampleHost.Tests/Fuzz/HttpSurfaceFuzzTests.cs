@@ -15,6 +15,7 @@ namespace Pico.Gateway.Management.SampleHost.Tests.Fuzz;
 /// subscription is gone once its client is. The seed is printed and named in every failure; set PICO_FUZZ_SEED to replay one.
 /// </summary>
 [Collection(FuzzCollectionDefinition.Name)]
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public sealed class HttpSurfaceFuzzTests(ITestOutputHelper output)
 {
     private const int Workers = 8;
@@ -65,7 +66,7 @@ public sealed class HttpSurfaceFuzzTests(ITestOutputHelper output)
             var workers = Enumerable.Range(0, Workers)
                 .Select(worker => Task.Run(() => run.RunWorkerAsync(worker, requests / Workers, storm.Token)))
                 .ToArray();
-            await Task.WhenAll(workers);
+            await Task.WhenAll(workers).WaitAsync(StormBound + TestTimeouts.Wait);
             Assert.True(run.Done == requests, run.Because($"the storm stopped after {run.Done} requests at its {StormBound.TotalSeconds} s bound"));
         }
 

@@ -46,6 +46,6 @@ public sealed class ReattachTests
         }
 
         // A re-attached gateway counts as the host's own: it went down with the second host.
-        Assert.False(OsProcesses.IsAlive(pid));
+        Assert.False(ProcessTable.IsAlive(pid));
     }
 }

@@ -22,7 +22,7 @@ public sealed class GatewayEnvironmentTests
         };
         var settings = new TestHostSettings(workspace).Set("Gateway:AutoStart", "true");
 
-        await using var host = await SampleHostProcess.StartAsync(settings, hostEnvironment);
+        await using var host = await SampleHostProcesses.StartAsync(settings, hostEnvironment);
         host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var (events, pid) = await host.WaitForRunningGatewayAsync();
         await using (events)
@@ -38,7 +38,7 @@ public sealed class GatewayEnvironmentTests
         // The host takes its gateway down with it; should an assert above fail, disposing the host kills its process tree.
         host.Signal(PosixSignals.SIGTERM);
         Assert.True(await host.WaitForExitAsync(TestTimeouts.Wait), host.Output);
-        Assert.False(OsProcesses.IsAlive(pid));
+        Assert.False(ProcessTable.IsAlive(pid));
     }
 
     private static async Task<string[]> ReadEnvironmentAsync(int pid)

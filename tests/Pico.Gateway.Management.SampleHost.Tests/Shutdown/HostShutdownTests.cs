@@ -9,6 +9,7 @@ namespace Pico.Gateway.Management.SampleHost.Tests.Shutdown;
 /// Issue 4, item 4, with real processes: the sample host runs as its own process, its gateway as that host's child, and the test
 /// signals the host as an init system or a user at a terminal would.
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public sealed class HostShutdownTests
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
@@ -25,7 +26,7 @@ public sealed class HostShutdownTests
         using var workspace = new TestWorkspace();
         try
         {
-            await using var host = await SampleHostProcess.StartAsync(Settings(workspace).UseChild(mode, "--port", "{port}"));
+            await using var host = await SampleHostProcesses.StartAsync(Settings(workspace).UseChild(mode, "--port", "{port}"));
 
             // An open dashboard stream must not hold the host up.
             var (events, pid) = await host.WaitForRunningGatewayAsync();
@@ -37,7 +38,7 @@ public sealed class HostShutdownTests
                 var bound = StopTimeout + KillTimeout + ExitGuard;
                 Assert.True(await host.WaitForExitAsync(bound), $"the host did not exit within {bound.TotalSeconds} s of SIGTERM:\n{host.Output}");
                 Assert.True(host.ExitCode == 0, $"exit code {host.ExitCode}:\n{host.Output}");
-                Assert.False(OsProcesses.IsAlive(pid), $"the gateway {pid} outlived its host");
+                Assert.False(ProcessTable.IsAlive(pid), $"the gateway {pid} outlived its host");
                 if (mode == "ignore-term")
                 {
                     // It ignored SIGTERM, so only the kill after StopTimeout can have ended it.
@@ -45,7 +46,7 @@ public sealed class HostShutdownTests
                 }
             }
 
-            Assert.Empty(OsProcesses.WithEnvironment(TestWorkspace.MarkerVariable, workspace.Marker));
+            Assert.Empty(ProcessTable.LiveProcessesWithMarker(workspace.Marker));
             Assert.False(File.Exists(PidFile(workspace)), "a cleanly stopped gateway leaves no pid file");
         }
         finally
@@ -61,7 +62,7 @@ public sealed class HostShutdownTests
         try
         {
             int pid;
-            await using (var crashed = await SampleHostProcess.StartAsync(Settings(workspace)))
+            await using (var crashed = await SampleHostProcesses.StartAsync(Settings(workspace)))
             {
                 var (events, running) = await crashed.WaitForRunningGatewayAsync();
                 await events.DisposeAsync();
@@ -73,10 +74,10 @@ public sealed class HostShutdownTests
             }
 
             // The gateway lives in its own process group: the host's death did not take it along.
-            Assert.True(OsProcesses.IsAlive(pid), $"the gateway {pid} died with its host");
+            Assert.True(ProcessTable.IsAlive(pid), $"the gateway {pid} died with its host");
             Assert.True(File.Exists(PidFile(workspace)));
 
-            await using var next = await SampleHostProcess.StartAsync(Settings(workspace));
+            await using var next = await SampleHostProcesses.StartAsync(Settings(workspace));
             var (nextEvents, adopted) = await next.WaitForRunningGatewayAsync();
             await using (nextEvents)
             {
@@ -84,7 +85,7 @@ public sealed class HostShutdownTests
                 var status = await next.GetJsonAsync("/api/gateway/status");
                 Assert.Equal("running", status.GetProperty("gateway_status").GetString());
                 Assert.Equal(pid, status.GetProperty("pid").GetInt32());
-                Assert.Equal([pid], OsProcesses.WithEnvironment(TestWorkspace.MarkerVariable, workspace.Marker));
+                Assert.Equal([pid], ProcessTable.LiveProcessesWithMarker(workspace.Marker));
 
                 // Its output went to the dead host's pipes: this host has no lines of it.
                 Assert.Equal(0, (await next.GetJsonAsync("/api/gateway/logs")).GetProperty("log_total").GetInt64());
@@ -99,13 +100,13 @@ public sealed class HostShutdownTests
 
                 var statuses = await nextEvents.ReadStatusesUntilAsync(json => json.GetProperty("gateway_status").GetString() == "stopped");
                 Assert.Contains("stopping", statuses);
-                Assert.False(OsProcesses.IsAlive(pid), $"the adopted gateway {pid} survived the stop");
+                Assert.False(ProcessTable.IsAlive(pid), $"the adopted gateway {pid} survived the stop");
             }
 
             next.Signal(PosixSignals.SIGTERM);
             Assert.True(await next.WaitForExitAsync(StopTimeout + KillTimeout + ExitGuard), $"the second host did not exit:\n{next.Output}");
             Assert.Equal(0, next.ExitCode);
-            Assert.Empty(OsProcesses.WithEnvironment(TestWorkspace.MarkerVariable, workspace.Marker));
+            Assert.Empty(ProcessTable.LiveProcessesWithMarker(workspace.Marker));
             Assert.False(File.Exists(PidFile(workspace)));
         }
         finally
@@ -124,7 +125,7 @@ public sealed class HostShutdownTests
     /// <summary>After a failure, an orphaned gateway (its host killed) belongs to no process the test holds: find it by its marker.</summary>
     private static void KillSurvivors(TestWorkspace workspace)
     {
-        foreach (var survivor in OsProcesses.WithEnvironment(TestWorkspace.MarkerVariable, workspace.Marker))
+        foreach (var survivor in ProcessTable.LiveProcessesWithMarker(workspace.Marker))
         {
             try
             {

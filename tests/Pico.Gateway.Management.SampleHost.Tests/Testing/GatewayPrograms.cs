@@ -6,7 +6,7 @@ namespace Pico.Gateway.Management.SampleHost.Tests.Testing;
 internal static class GatewayPrograms
 {
     /// <summary>Gets the demo gateway's apphost, which the build copies beside the sample host (and so beside these tests).</summary>
-    public static string DemoGateway { get; } = Path.Combine(AppContext.BaseDirectory, "Pico.Gateway.Management.DemoGateway" + (OperatingSystem.IsWindows() ? ".exe" : string.Empty));
+    public static string DemoGateway => SampleHostProcess.DemoGatewayBesideTests;
 
     /// <summary>Gets the test child (modes: healthy, ignore-term, exit, flood, never-healthy, ...).</summary>
     public static string Child { get; } = Path.Combine(

@@ -58,7 +58,7 @@ internal sealed class TestHost : IAsyncDisposable
         {
             if (app is not null)
             {
-                await app.DisposeAsync();
+                await app.DisposeAsync().WaitAsync(TestTimeouts.Wait);
             }
 
             if (ownsWorkspace)
@@ -132,10 +132,10 @@ internal sealed class TestHost : IAsyncDisposable
         }
         finally
         {
-            await App.DisposeAsync();
+            await App.DisposeAsync().WaitAsync(TestTimeouts.Wait);
         }
 
-        var survivors = OsProcesses.WithEnvironment(TestWorkspace.MarkerVariable, Workspace.Marker);
+        var survivors = ProcessTable.LiveProcessesWithMarker(Workspace.Marker);
         foreach (var pid in survivors)
         {
             // Do not let one failure leak processes into the rest of the run.

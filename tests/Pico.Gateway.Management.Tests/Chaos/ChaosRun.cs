@@ -18,6 +18,9 @@ internal sealed class ChaosRun : IAsyncDisposable
     /// <summary>The longest any single wait may take; far beyond what a healthy run needs, so only a real hang trips it.</summary>
     public static readonly TimeSpan Guard = TimeSpan.FromSeconds(15);
 
+    /// <summary>Gets how long disposing the manager may take: stopping the gateway (StopTimeout + KillTimeout) and a guard.</summary>
+    public TimeSpan DisposeGuard => Gateway.Options.StopTimeout + Gateway.Options.KillTimeout + Guard;
+
     // How long a caller waits for the gateway to come up, and for the probes to see a health blip, before it moves on regardless.
     private static readonly TimeSpan UpWait = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan BlipWait = TimeSpan.FromSeconds(1);
@@ -130,7 +133,7 @@ internal sealed class ChaosRun : IAsyncDisposable
         var violations = Violations.Take(20).ToList();
         return $"{what}\nseed {_seed} (rerun with PICO_CHAOS_SEED={_seed})\n"
             + $"violations ({violations.Count} shown):\n  {string.Join("\n  ", violations)}\n"
-            + $"now {DateTimeOffset.UtcNow:HH:mm:ss.fff}, status: {Manager.Current}\n"
+            + $"now {TimeProvider.System.GetUtcNow():HH:mm:ss.fff}, status: {Manager.Current}\n"
             + $"progress: {Progress}\noutcomes: {Outcomes}\nlast events:\n  {Recorder.Recent}";
     }
 
@@ -225,8 +228,8 @@ internal sealed class ChaosRun : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Manager.DisposeAsync();
-        await Watch.DisposeAsync();
+        await Manager.DisposeAsync().WaitAsync(DisposeGuard);
+        await Watch.DisposeAsync().WaitAsync(Guard);
         Late?.Dispose();
         Succession.Dispose();
         Recorder.Dispose();
@@ -239,7 +242,7 @@ internal sealed class ChaosRun : IAsyncDisposable
     {
         Volatile.Write(ref _disposing, true);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await Manager.DisposeAsync();
+        await Manager.DisposeAsync().WaitAsync(DisposeGuard);
         Interlocked.Exchange(ref _disposeTicks, Math.Max(1, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks));
         if (Watch.Scan() is { Count: > 0 } live)
         {
@@ -441,6 +444,8 @@ internal sealed class ChaosRun : IAsyncDisposable
         var token = cancellation?.Token ?? CancellationToken.None;
         try
         {
+            // No per-call guard: eight callers queue behind one gate, so one call may wait out several stops; the storm as a whole is
+            // bounded (StormBound), and a hang fails there.
             var result = restart ? await Manager.RestartAsync(token) : await Manager.StartAsync(token);
             Count($"{name} {result.Outcome}");
             if (result.Outcome is GatewayStartOutcome.Failed or GatewayStartOutcome.PreconditionFailed
@@ -572,7 +577,7 @@ internal sealed class ChaosRun : IAsyncDisposable
 
             if (current.Status == GatewayStatus.Stopped || current.Status == GatewayStatus.Error)
             {
-                var result = await Manager.StartAsync(CancellationToken.None);
+                var result = await Manager.StartAsync(CancellationToken.None).WaitAsync(TestTimeouts.Wait);
                 Count($"start {result.Outcome}");
                 if (result.Outcome is GatewayStartOutcome.Failed or GatewayStartOutcome.PreconditionFailed)
                 {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Pico.Gateway.Management.Tests.Testing;
 using Xunit.Abstractions;
 
 namespace Pico.Gateway.Management.Tests.Chaos;
@@ -12,6 +11,7 @@ namespace Pico.Gateway.Management.Tests.Chaos;
 /// and at rest. The seed is printed and named in every failure; set PICO_CHAOS_SEED to replay one.
 /// </summary>
 [Collection(ChaosCollectionDefinition.Name)]
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     private const int Callers = 8;
@@ -38,13 +38,13 @@ public sealed class ChaosTests(ITestOutputHelper output)
             await run.VerifyRealityAsync("at rest");
 
             // Still fully usable after the storm.
-            var start = await run.Manager.StartAsync();
+            var start = await run.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
             Assert.True(start.Outcome is GatewayStartOutcome.Started or GatewayStartOutcome.AlreadyRunning, run.Because($"start after the storm: {start}"));
             var running = await run.Recorder.WaitUntilAsync(() => run.Manager.Current is { Status: GatewayStatus.Running, ProcessId: not null }, ChaosRun.Guard);
             Assert.True(running, run.Because("not running after a start at rest"));
             await run.VerifyRealityAsync("running after the storm");
 
-            var stop = await run.Manager.StopAsync();
+            var stop = await run.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
             Assert.Equal(GatewayStopOutcome.Stopping, stop.Outcome);
             await stop.Exited.WaitAsync(ChaosRun.Guard);
             Assert.Equal(GatewayStatus.Stopped, run.Manager.Current.Status);
@@ -62,7 +62,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Assert.True(run.Manager.SubscriberCount == persistentSubscribers + 1, run.Because($"{run.Manager.SubscriberCount} subscribers left"));
 
             // Disposal completes every subscriber and leaves no process behind.
-            await run.Manager.DisposeAsync();
+            await run.Manager.DisposeAsync().WaitAsync(run.DisposeGuard);
             await AssertDisposedCleanlyAsync(run);
 
             output.WriteLine($"storm {stormTime.TotalSeconds:0.0} s, total {stopwatch.Elapsed.TotalSeconds:0.0} s; {run.OperationsDone} operations");

@@ -5,7 +5,7 @@ internal sealed class HealthRequestCounter : ILogSink
 {
     private readonly Lock _gate = new();
     private long _count;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _changed = new();
 
     public long Count
     {
@@ -28,37 +28,11 @@ internal sealed class HealthRequestCounter : ILogSink
         lock (_gate)
         {
             _count++;
-            var previous = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            previous.TrySetResult();
         }
+
+        _changed.Pulse();
     }
 
     /// <summary>Waits until the count reaches <paramref name="count"/>; false when <paramref name="guard"/> passes first (no child is being probed).</summary>
-    public async Task<bool> WaitForAsync(long count, TimeSpan guard)
-    {
-        using var timeout = new CancellationTokenSource(guard);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                if (_count >= count)
-                {
-                    return true;
-                }
-
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-        }
-    }
+    public Task<bool> WaitForAsync(long count, TimeSpan guard) => _changed.WaitUntilAsync(() => Count >= count, guard);
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Pico.Gateway.Management.Tests.Testing;
 
 namespace Pico.Gateway.Management.Tests.Chaos;
 

@@ -13,7 +13,7 @@ internal sealed class SequenceChecker : IObserver<GatewayEvent>, IDisposable
     private readonly int[] _statusCounts = new int[Enum.GetValues<GatewayStatus>().Length];
     private readonly Action<GatewayEvent>? _onEvent;
     private readonly IDisposable _subscription;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _changed = new();
     private GatewayEvent? _latest;
     private long _received;
     private bool _completed;
@@ -99,32 +99,7 @@ internal sealed class SequenceChecker : IObserver<GatewayEvent>, IDisposable
     }
 
     /// <summary>Re-checks <paramref name="condition"/> after every event this subscriber receives; false when <paramref name="guard"/> passes first.</summary>
-    public async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan guard)
-    {
-        using var timeout = new CancellationTokenSource(guard);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                changed = _changed.Task;
-            }
-
-            if (condition())
-            {
-                return true;
-            }
-
-            try
-            {
-                await changed.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return condition();
-            }
-        }
-    }
+    public Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan guard) => _changed.WaitUntilAsync(condition, guard);
 
     public void OnNext(GatewayEvent value)
     {
@@ -153,9 +128,9 @@ internal sealed class SequenceChecker : IObserver<GatewayEvent>, IDisposable
             {
                 _recent.Dequeue();
             }
-
-            Signal_NeedsLock();
         }
+
+        _changed.Pulse();
 
         _onEvent?.Invoke(value);
     }
@@ -170,8 +145,9 @@ internal sealed class SequenceChecker : IObserver<GatewayEvent>, IDisposable
             }
 
             _completed = true;
-            Signal_NeedsLock();
         }
+
+        _changed.Pulse();
     }
 
     public void OnError(Exception error)
@@ -179,16 +155,10 @@ internal sealed class SequenceChecker : IObserver<GatewayEvent>, IDisposable
         lock (_gate)
         {
             _violations.Add($"{Name}: OnError {error}");
-            Signal_NeedsLock();
         }
+
+        _changed.Pulse();
     }
 
     public void Dispose() => _subscription.Dispose();
-
-    private void Signal_NeedsLock()
-    {
-        var previous = _changed;
-        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        previous.TrySetResult();
-    }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.Configuration;
 using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Processes.Containment;

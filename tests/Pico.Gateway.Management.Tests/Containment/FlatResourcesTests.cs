@@ -1,4 +1,3 @@
-using Pico.Gateway.Management.Tests.Testing;
 using Xunit.Abstractions;
 
 namespace Pico.Gateway.Management.Tests.Containment;

@@ -83,7 +83,7 @@ public sealed class PortOwnerLookupTests
     [Fact]
     public void A_free_port_has_no_listener()
     {
-        var port = TestChild.FreePort();
+        var port = FreePort.Next();
 
         Assert.Empty(PortOwnerLookup.FindListeners(IPAddress.Loopback, port));
         Assert.Null(PortOwnerLookup.FindListener(new Uri($"http://127.0.0.1:{port}/health")));
@@ -92,7 +92,7 @@ public sealed class PortOwnerLookupTests
     [Fact]
     public async Task Names_a_stranger_that_holds_the_port_and_it_is_not_in_a_gateways_tree()
     {
-        var port = TestChild.FreePort();
+        var port = FreePort.Next();
         var marker = "pico-test-" + Guid.NewGuid().ToString("N");
         var startInfo = new ProcessStartInfo(TestChild.ExecutablePath) { UseShellExecute = false, RedirectStandardOutput = true };
         foreach (var argument in new[] { "healthy", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
@@ -131,7 +131,7 @@ public sealed class PortOwnerLookupTests
     [Fact]
     public async Task The_gateway_listening_on_its_port_is_in_its_own_tree()
     {
-        var port = TestChild.FreePort();
+        var port = FreePort.Next();
         await using var gateway = new RealGateway("healthy", port: port);
         var started = await gateway.Manager.StartAsync();
         await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Running);

@@ -1,5 +1,4 @@
 using Pico.Gateway.Management.Processes;
-using Pico.Gateway.Management.Tests.Testing;
 
 namespace Pico.Gateway.Management.Tests.Containment;
 

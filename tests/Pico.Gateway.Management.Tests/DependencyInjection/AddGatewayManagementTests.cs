@@ -59,7 +59,7 @@ public sealed class AddGatewayManagementTests
         Assert.IsType<FakeFingerprint>(provider.GetRequiredService<IGatewayConfigurationFingerprint>());
         Assert.Single(provider.GetServices<ILogSink>());
         var manager = provider.GetRequiredService<IGatewayManager>();
-        var result = await manager.StartAsync();
+        var result = await manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         Assert.Equal(GatewayStartResult.PreconditionFailed("not today"), result);
         Assert.Empty(launcher.Started);
     }
@@ -79,11 +79,11 @@ public sealed class AddGatewayManagementTests
         }).Services.AddSingleton<IHealthProbe>(probe);
         using var host = builder.Build();
 
-        await host.StartAsync();
+        await host.StartAsync().WaitAsync(TestTimeouts.Wait);
         var process = Assert.Single(launcher.Started);
         Assert.False(process.HasExited);
 
-        await host.StopAsync();
+        await host.StopAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.True(process.HasExited);
         Assert.Equal(1, process.TerminateSignals);
@@ -98,8 +98,8 @@ public sealed class AddGatewayManagementTests
         builder.Services.AddGatewayManagement(o => o.ExecutablePath = "gw");
         using var host = builder.Build();
 
-        await host.StartAsync();
-        await host.StopAsync();
+        await host.StartAsync().WaitAsync(TestTimeouts.Wait);
+        await host.StopAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Empty(launcher.Started);
     }

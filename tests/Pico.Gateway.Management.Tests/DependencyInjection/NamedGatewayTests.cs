@@ -36,9 +36,9 @@ public sealed class NamedGatewayTests
         Assert.Equal(7, alpha.Logs.Capacity);
         Assert.NotSame(alpha.Logs, unnamed.Logs);
 
-        await alpha.StartAsync();
+        await alpha.StartAsync().WaitAsync(TestTimeouts.Wait);
         await alpha.WaitForStatusAsync(GatewayStatus.Running).WaitAsync(TimeSpan.FromSeconds(15));
-        var blocked = await beta.StartAsync();
+        var blocked = await beta.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal("alpha-gw", Assert.Single(launcher.Started).StartInfo.ExecutablePath);
         Assert.Equal(GatewayStartResult.PreconditionFailed("beta is blocked"), blocked);

@@ -22,14 +22,14 @@ public sealed class GatewayTelemetryTests : IDisposable
         await using var fixture = new ManagerFixture(o => o.RestartPolicy = GatewayRestartPolicy.OnFailure, meterFactory: MeterFactory);
 
         await fixture.StartRunningAsync();
-        var restarted = await fixture.Manager.RestartAsync();
+        var restarted = await fixture.Manager.RestartAsync().WaitAsync(TestTimeouts.Wait);
         await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == restarted.ProcessId);
 
         // A healthy gateway's first crash restart is immediate.
         fixture.Launcher.Last.ExitWithCode(1);
         await fixture.Recorder.WaitForAsync(e => fixture.Launcher.Started.Count == 3 && e.ProcessId == fixture.Launcher.Started[2].Id);
-        var stop = await fixture.Manager.StopAsync();
-        await stop.Exited;
+        var stop = await fixture.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
+        await stop.Exited.WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(["start", "restart", "crash_restart"], starts.GetMeasurementSnapshot().Select(m => (string)m.Tags["reason"]!));
         Assert.Equal(["requested", "crash"], restarts.GetMeasurementSnapshot().Select(m => (string)m.Tags["kind"]!));
@@ -47,7 +47,7 @@ public sealed class GatewayTelemetryTests : IDisposable
         await using var provider = services.BuildServiceProvider();
         using var starts = new MetricCollector<long>(provider.GetRequiredService<IMeterFactory>(), Meter, "pico.gateway.starts");
 
-        await provider.GetRequiredKeyedService<IGatewayManager>("alpha").StartAsync();
+        await provider.GetRequiredKeyedService<IGatewayManager>("alpha").StartAsync().WaitAsync(TestTimeouts.Wait);
 
         var measurement = Assert.Single(starts.GetMeasurementSnapshot());
         Assert.Contains(new KeyValuePair<string, object?>("gateway.name", "alpha"), starts.Instrument!.Meter.Tags!);
@@ -78,7 +78,7 @@ public sealed class GatewayTelemetryTests : IDisposable
     {
         using var lines = new MetricCollector<long>(MeterFactory, Meter, "pico.gateway.log.lines");
         await using var fixture = new ManagerFixture(meterFactory: MeterFactory);
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         fixture.Launcher.Last.WriteLine(GatewayLogStream.StandardOutput, "a");
         fixture.Launcher.Last.WriteLine(GatewayLogStream.StandardOutput, "b");
@@ -125,10 +125,10 @@ public sealed class GatewayTelemetryTests : IDisposable
         var traceId = ActivityTraceId.CreateRandom();
         using (new Activity("test").SetParentId(traceId, ActivitySpanId.CreateRandom()).Start())
         {
-            var started = await fixture.Manager.StartAsync();
-            await fixture.Manager.RestartAsync();
-            var stop = await fixture.Manager.StopAsync();
-            await stop.Exited;
+            var started = await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
+            await fixture.Manager.RestartAsync().WaitAsync(TestTimeouts.Wait);
+            var stop = await fixture.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
+            await stop.Exited.WaitAsync(TestTimeouts.Wait);
         }
 
         List<Activity> ours;

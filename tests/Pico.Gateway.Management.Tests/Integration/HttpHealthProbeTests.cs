@@ -19,11 +19,11 @@ public sealed class HttpHealthProbeTests
         try
         {
             await using var gateway = new RealGateway("healthy", ["--health-file", healthFile]);
-            var started = await gateway.Manager.StartAsync();
+            var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
             await gateway.Lines.WaitForPrefixAsync("READY");
             using var probe = new HttpHealthProbe();
 
-            var result = await probe.ProbeAsync(new HealthProbeContext(new Uri(gateway.Options.HealthCheckUrl), started.ProcessId!.Value, GatewayStatus.Running), CancellationToken.None);
+            var result = await probe.ProbeAsync(new HealthProbeContext(new Uri(gateway.Options.HealthCheckUrl), started.ProcessId!.Value, GatewayStatus.Running), CancellationToken.None).WaitAsync(TestTimeouts.Wait);
 
             Assert.Equal(outcome, result.Outcome);
             Assert.Equal(statusCode, result.StatusCode);
@@ -42,9 +42,9 @@ public sealed class HttpHealthProbeTests
     public async Task A_closed_port_is_unreachable()
     {
         using var probe = new HttpHealthProbe();
-        var url = new Uri($"http://127.0.0.1:{TestChild.FreePort().ToString(CultureInfo.InvariantCulture)}/health");
+        var url = new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}/health");
 
-        var result = await probe.ProbeAsync(new HealthProbeContext(url, 1, GatewayStatus.Starting), CancellationToken.None);
+        var result = await probe.ProbeAsync(new HealthProbeContext(url, 1, GatewayStatus.Starting), CancellationToken.None).WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(HealthProbeOutcome.Unreachable, result.Outcome);
         Assert.Null(result.StatusCode);
@@ -57,16 +57,16 @@ public sealed class HttpHealthProbeTests
         try
         {
             await using var gateway = new RealGateway("healthy", ["--health-file", healthFile]);
-            await gateway.Manager.StartAsync();
+            await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
             await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Running);
 
             await ReplaceAsync(healthFile, "500 {}");
-            await gateway.Manager.TickAsync(CancellationToken.None);
+            await gateway.Manager.TickAsync(CancellationToken.None).WaitAsync(TestTimeouts.Wait);
             var error = await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Error);
             Assert.Equal(500, error.HealthStatusCode);
 
             await ReplaceAsync(healthFile, """200 {"status":"ok"}""");
-            await gateway.Manager.TickAsync(CancellationToken.None);
+            await gateway.Manager.TickAsync(CancellationToken.None).WaitAsync(TestTimeouts.Wait);
             await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Running, occurrence: 2);
         }
         finally

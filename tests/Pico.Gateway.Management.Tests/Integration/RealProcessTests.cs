@@ -10,7 +10,7 @@ public sealed class RealProcessTests
     {
         await using var gateway = new RealGateway("healthy");
 
-        var started = await gateway.Manager.StartAsync();
+        var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         var running = await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Running);
 
         Assert.Equal(started.ProcessId, running.ProcessId);
@@ -18,8 +18,8 @@ public sealed class RealProcessTests
         Assert.True(ProcessTable.IsAlive(started.ProcessId!.Value));
         await gateway.Lines.WaitForPrefixAsync("READY");
 
-        var stop = await gateway.Manager.StopAsync();
-        await stop.Exited;
+        var stop = await gateway.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
+        await stop.Exited.WaitAsync(TestTimeouts.Wait);
 
         var stopped = gateway.Manager.Current;
         Assert.Equal(GatewayStatus.Stopped, stopped.Status);
@@ -33,10 +33,10 @@ public sealed class RealProcessTests
     {
         var time = new TrackingTimeProvider();
         await using var gateway = new RealGateway("ignore-term", time: time);
-        await gateway.Manager.StartAsync();
+        await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         await gateway.Lines.WaitForPrefixAsync("READY");
 
-        var stop = await gateway.Manager.StopAsync();
+        var stop = await gateway.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
         await gateway.Lines.WaitForPrefixAsync("IGNORED SIGTERM");
         Assert.False(stop.Exited.IsCompleted);
         Assert.Equal(GatewayStatus.Stopping, gateway.Manager.Current.Status);
@@ -51,14 +51,14 @@ public sealed class RealProcessTests
     public async Task The_gateways_own_children_do_not_outlive_it()
     {
         await using var gateway = new RealGateway("grandchild");
-        await gateway.Manager.StartAsync();
+        await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         var grandchildLine = await gateway.Lines.WaitForPrefixAsync("GRANDCHILD ");
         var grandchild = int.Parse(grandchildLine["GRANDCHILD ".Length..], System.Globalization.CultureInfo.InvariantCulture);
         await gateway.Lines.WaitForPrefixAsync("READY");
         Assert.True(ProcessTable.IsAlive(grandchild));
 
-        var stop = await gateway.Manager.StopAsync();
-        await stop.Exited;
+        var stop = await gateway.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
+        await stop.Exited.WaitAsync(TestTimeouts.Wait);
 
         Assert.False(ProcessTable.IsAlive(grandchild));
     }
@@ -67,7 +67,7 @@ public sealed class RealProcessTests
     public async Task The_grandchild_is_killed_when_the_gateway_crashes_on_its_own()
     {
         await using var gateway = new RealGateway("grandchild");
-        var started = await gateway.Manager.StartAsync();
+        var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         var grandchildLine = await gateway.Lines.WaitForPrefixAsync("GRANDCHILD ");
         var grandchild = int.Parse(grandchildLine["GRANDCHILD ".Length..], System.Globalization.CultureInfo.InvariantCulture);
         await gateway.Lines.WaitForPrefixAsync("READY");
@@ -86,7 +86,7 @@ public sealed class RealProcessTests
     {
         await using var gateway = new RealGateway("long-line", ["--bytes", "5000000", "--then", "3"]);
 
-        await gateway.Manager.StartAsync();
+        await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
 
         var lines = gateway.Logs.Read(0, -1).Lines.Select(l => l.Text).ToList();
@@ -103,7 +103,7 @@ public sealed class RealProcessTests
     {
         await using var gateway = new RealGateway("flood", ["--lines", "1000000", "--stderr-lines", "1000"]);
 
-        await gateway.Manager.StartAsync();
+        await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
 
         Assert.Equal(1_001_000, gateway.Logs.Total);
@@ -114,13 +114,14 @@ public sealed class RealProcessTests
     }
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public async Task Stopped_is_published_only_after_every_line_reached_the_sinks_even_behind_a_slow_sink()
     {
         // 100,000 lines at 15 µs each keep the splitter busy for 1.5 s after the child has exited and its pipes have closed.
         var slow = new SlowSink(TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond * 15 / 1000));
         await using var gateway = new RealGateway("flood", ["--lines", "100000"], sinks: [slow]);
 
-        await gateway.Manager.StartAsync();
+        await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
 
         Assert.Equal(100_000, gateway.Logs.Total);
@@ -132,7 +133,7 @@ public sealed class RealProcessTests
     {
         await using var gateway = new RealGateway("exit", ["--code", "3"]);
 
-        var started = await gateway.Manager.StartAsync();
+        var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         var stopped = await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
 
         Assert.Equal(GatewayStartOutcome.Started, started.Outcome);
@@ -147,7 +148,7 @@ public sealed class RealProcessTests
         var time = new TrackingTimeProvider();
         await using var gateway = new RealGateway("never-healthy", time: time);
 
-        await gateway.Manager.StartAsync();
+        await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         await gateway.Lines.WaitForPrefixAsync("WAITING");
         time.Advance(gateway.Options.StartupTimeout);
 
@@ -161,7 +162,7 @@ public sealed class RealProcessTests
     {
         await using var gateway = new RealGateway("healthy", configure: o => o.ExecutablePath = "/nonexistent/picoclaw");
 
-        var result = await gateway.Manager.StartAsync();
+        var result = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartOutcome.Failed, result.Outcome);
         Assert.Equal("could not start '/nonexistent/picoclaw': No such file or directory", result.Message);
@@ -173,7 +174,7 @@ public sealed class RealProcessTests
     {
         await using var gateway = new RealGateway("invalid-utf8");
 
-        await gateway.Manager.StartAsync();
+        await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
 
         Assert.Equal(["fo\uFFFD\uFFFDo", "after"], gateway.Logs.Read(0, -1).Lines.Select(l => l.Text));
@@ -183,10 +184,10 @@ public sealed class RealProcessTests
     public async Task Restart_replaces_a_real_gateway_with_a_new_healthy_one()
     {
         await using var gateway = new RealGateway("healthy");
-        var first = await gateway.Manager.StartAsync();
+        var first = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Running);
 
-        var second = await gateway.Manager.RestartAsync();
+        var second = await gateway.Manager.RestartAsync().WaitAsync(TestTimeouts.Wait);
         await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == second.ProcessId);
 
         Assert.NotEqual(first.ProcessId, second.ProcessId);
@@ -201,7 +202,7 @@ public sealed class RealProcessTests
         try
         {
             await using var gateway = new RealGateway("healthy", configure: o => o.WorkingDirectory = directory.FullName);
-            var started = await gateway.Manager.StartAsync();
+            var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
             await gateway.Lines.WaitForPrefixAsync("READY");
 
             var environ = await File.ReadAllTextAsync($"/proc/{started.ProcessId}/environ");

@@ -16,7 +16,7 @@ public sealed class ReattachTests : IDisposable
     public async Task The_pid_file_records_pid_start_time_and_health_url_readable_by_the_owner_only()
     {
         await using var gateway = new RealGateway("healthy", configure: o => o.PidFilePath = PidFile);
-        var started = await gateway.Manager.StartAsync();
+        var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(PidFile));
         Assert.Equal(started.ProcessId, document.RootElement.GetProperty("pid").GetInt32());
@@ -25,8 +25,8 @@ public sealed class ReattachTests : IDisposable
         Assert.Equal(gateway.Options.HealthCheckUrl, document.RootElement.GetProperty("health_url").GetString());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(PidFile));
 
-        var stop = await gateway.Manager.StopAsync();
-        await stop.Exited;
+        var stop = await gateway.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
+        await stop.Exited.WaitAsync(TestTimeouts.Wait);
         Assert.False(File.Exists(PidFile));
     }
 
@@ -35,7 +35,7 @@ public sealed class ReattachTests : IDisposable
     {
         // The first manager stands for a host that crashed: it is abandoned, not stopped.
         var crashed = new RealGateway("healthy", configure: o => o.PidFilePath = PidFile);
-        var original = await crashed.Manager.StartAsync();
+        var original = await crashed.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         await crashed.Recorder.WaitForStatusAsync(GatewayStatus.Running);
         crashed.Manager.ReleaseOwnershipAsIfCrashed();
 
@@ -45,10 +45,10 @@ public sealed class ReattachTests : IDisposable
             Assert.Equal(original.ProcessId, adopted.ProcessId);
             Assert.True(adopted.IsAdopted);
 
-            var start = await next.Manager.StartAsync();
+            var start = await next.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
             Assert.Equal(GatewayStartResult.AlreadyRunning(original.ProcessId!.Value), start);
 
-            var stop = await next.Manager.StopAsync();
+            var stop = await next.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
             await stop.Exited.WaitAsync(TimeSpan.FromSeconds(15));
             Assert.Equal(GatewayStatus.Stopped, next.Manager.Current.Status);
             Assert.False(ProcessTable.IsAlive(original.ProcessId.Value));
@@ -62,7 +62,7 @@ public sealed class ReattachTests : IDisposable
     public async Task An_adopted_gateway_that_dies_is_noticed()
     {
         var crashed = new RealGateway("healthy", configure: o => o.PidFilePath = PidFile);
-        var original = await crashed.Manager.StartAsync();
+        var original = await crashed.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         await crashed.Recorder.WaitForStatusAsync(GatewayStatus.Running);
         crashed.Manager.ReleaseOwnershipAsIfCrashed();
 
@@ -97,7 +97,7 @@ public sealed class ReattachTests : IDisposable
                 Assert.Null(gateway.Manager.Current.ProcessId);
                 Assert.False(File.Exists(PidFile));
 
-                var stop = await gateway.Manager.StopAsync();
+                var stop = await gateway.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
                 Assert.Equal(GatewayStopOutcome.NotRunning, stop.Outcome);
             }
 
@@ -106,7 +106,7 @@ public sealed class ReattachTests : IDisposable
         finally
         {
             stranger.Kill();
-            await stranger.WaitForExitAsync();
+            await stranger.WaitForExitAsync().WaitAsync(TestTimeouts.Wait);
         }
     }
 

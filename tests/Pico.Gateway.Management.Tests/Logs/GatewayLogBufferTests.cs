@@ -137,7 +137,7 @@ public sealed class GatewayLogBufferTests
             {
                 buffer.Write(new GatewayLogLine(i, default, GatewayLogStream.StandardOutput, "x"));
             }
-        })));
+        }))).WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(40_000, buffer.Total);
         Assert.Equal(50, buffer.Read(0, buffer.RunId).Lines.Count);

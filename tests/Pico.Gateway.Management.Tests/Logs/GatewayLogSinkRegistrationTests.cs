@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Pico.Gateway.Management.Tests.Logs;
@@ -45,7 +44,7 @@ public sealed class GatewayLogSinkRegistrationTests : IDisposable
         var sink = provider.GetServices<ILogSink>().OfType<RollingFileLogSink>().Single();
 
         sink.Write(new GatewayLogLine(1, DateTimeOffset.UnixEpoch, GatewayLogStream.StandardOutput, "bye"));
-        await provider.DisposeAsync();
+        await provider.DisposeAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.EndsWith(" out bye\n", await File.ReadAllTextAsync(Path.Combine(_directory, "gateway.log")), StringComparison.Ordinal);
     }

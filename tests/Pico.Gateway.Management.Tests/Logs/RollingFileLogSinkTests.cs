@@ -257,7 +257,7 @@ public sealed class RollingFileLogSinkTests : IDisposable
     public async Task Lines_written_after_dispose_are_counted_as_dropped()
     {
         var sink = Create();
-        await sink.DisposeAsync();
+        await sink.DisposeAsync().WaitAsync(Guard);
 
         sink.Write(Line(1, "late"));
 
@@ -306,7 +306,7 @@ public sealed class RollingFileLogSinkTests : IDisposable
         private readonly TaskCompletionSource _writeStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly MemoryStream _bytes = new();
         private readonly Lock _lock = new();
-        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ChangeSignal _changed = new();
 
         public Task WriteStarted => _writeStarted.Task;
 
@@ -333,24 +333,10 @@ public sealed class RollingFileLogSinkTests : IDisposable
 
         public void Open() => _gate.TrySetResult();
 
-        public async Task WaitForTextAsync(string suffix)
-        {
-            while (true)
-            {
-                Task changed;
-                lock (_lock)
-                {
-                    changed = _changed.Task;
-                }
-
-                if (Text.EndsWith(suffix, StringComparison.Ordinal))
-                {
-                    return;
-                }
-
-                await changed;
-            }
-        }
+        public async Task WaitForTextAsync(string suffix) =>
+            Assert.True(
+                await _changed.WaitUntilAsync(() => Text.EndsWith(suffix, StringComparison.Ordinal), TimeSpan.FromSeconds(15)),
+                $"the disk never received a text ending in '{suffix}'; it has: {Text}");
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -396,15 +382,12 @@ public sealed class RollingFileLogSinkTests : IDisposable
 
         private void Append(ReadOnlySpan<byte> buffer)
         {
-            TaskCompletionSource changed;
             lock (_lock)
             {
                 _bytes.Write(buffer);
-                changed = _changed;
-                _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
-            changed.TrySetResult();
+            _changed.Pulse();
         }
     }
 

@@ -7,7 +7,7 @@ internal sealed class EventRecorder : IObserver<GatewayEvent>, IDisposable
     private readonly Lock _gate = new();
     private readonly List<GatewayEvent> _events = [];
     private readonly IDisposable _subscription;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _changed = new();
 
     private readonly Action? _onChange;
 
@@ -40,59 +40,33 @@ internal sealed class EventRecorder : IObserver<GatewayEvent>, IDisposable
     /// <summary>Waits for the <paramref name="occurrence"/>-th recorded event matching <paramref name="predicate"/>.</summary>
     public async Task<GatewayEvent> WaitForAsync(Func<GatewayEvent, bool> predicate, int occurrence = 1)
     {
-        using var timeout = new CancellationTokenSource(Guard);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
+        GatewayEvent? found = null;
+        var matched = await _changed.WaitUntilAsync(
+            () =>
             {
-                var matches = _events.Where(predicate).Take(occurrence).ToList();
-                if (matches.Count == occurrence)
+                lock (_gate)
                 {
-                    return matches[^1];
+                    var matches = _events.Where(predicate).Take(occurrence).ToList();
+                    found = matches.Count == occurrence ? matches[^1] : null;
+                    return found is not null;
                 }
-
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"timed out waiting for an event; saw: {string.Join(", ", Statuses)}");
-            }
-        }
+            },
+            Guard);
+        Assert.True(matched, $"timed out waiting for an event; saw: {string.Join(", ", Statuses)}");
+        return found!;
     }
 
-    public async Task WaitForCompletionAsync()
-    {
-        using var timeout = new CancellationTokenSource(Guard);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                if (Completed)
-                {
-                    return;
-                }
-
-                changed = _changed.Task;
-            }
-
-            await changed.WaitAsync(timeout.Token);
-        }
-    }
+    public async Task WaitForCompletionAsync() =>
+        Assert.True(await _changed.WaitUntilAsync(() => Completed, Guard), $"the event stream did not complete; saw: {string.Join(", ", Statuses)}");
 
     public void OnNext(GatewayEvent value)
     {
         lock (_gate)
         {
             _events.Add(value);
-            Signal_NeedsLock();
         }
+
+        _changed.Pulse();
 
         _onChange?.Invoke();
     }
@@ -102,18 +76,12 @@ internal sealed class EventRecorder : IObserver<GatewayEvent>, IDisposable
         lock (_gate)
         {
             Completed = true;
-            Signal_NeedsLock();
         }
+
+        _changed.Pulse();
     }
 
     public void OnError(Exception error) => Assert.Fail($"the event stream must never fail: {error}");
 
     public void Dispose() => _subscription.Dispose();
-
-    private void Signal_NeedsLock()
-    {
-        var previous = _changed;
-        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        previous.TrySetResult();
-    }
 }

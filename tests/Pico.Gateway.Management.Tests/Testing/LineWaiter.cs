@@ -5,7 +5,7 @@ internal sealed class LineWaiter : ILogSink
 {
     private readonly Lock _gate = new();
     private readonly List<string> _lines = [];
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _changed = new();
 
     private readonly string?[] _lastByStream = new string?[3];
 
@@ -22,37 +22,33 @@ internal sealed class LineWaiter : ILogSink
         lock (_gate)
         {
             _lines.Add(line.Text);
-            var previous = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            previous.TrySetResult();
         }
+
+        _changed.Pulse();
     }
 
     public async Task<string> WaitForAsync(Func<string, bool> predicate)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
+        string? match = null;
+        var found = await _changed.WaitUntilAsync(
+            () =>
             {
-                var match = _lines.FirstOrDefault(predicate);
-                if (match is not null)
+                lock (_gate)
                 {
-                    return match;
+                    match = _lines.FirstOrDefault(predicate);
+                    return match is not null;
                 }
+            },
+            TimeSpan.FromSeconds(15));
+        Assert.True(found, $"timed out waiting for a line; saw: {string.Join(" | ", Recent())}");
+        return match!;
+    }
 
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"timed out waiting for a line; saw: {string.Join(" | ", _lines.TakeLast(10))}");
-            }
+    private string[] Recent()
+    {
+        lock (_gate)
+        {
+            return [.. _lines.TakeLast(10)];
         }
     }
 

@@ -15,7 +15,7 @@ internal sealed class RealGateway : IAsyncDisposable
 
     public RealGateway(string mode, string[]? extraArguments = null, TimeProvider? time = null, Action<GatewayOptions>? configure = null, int? port = null, string? marker = null, IEnumerable<ILogSink>? sinks = null, IGatewayProcessLauncher? launcher = null)
     {
-        Port = port ?? TestChild.FreePort();
+        Port = port ?? FreePort.Next();
         Marker = marker ?? "pico-test-" + Guid.NewGuid().ToString("N");
         Options = new GatewayOptions
         {
@@ -69,7 +69,7 @@ internal sealed class RealGateway : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Manager.DisposeAsync();
+        await Manager.DisposeAsync().WaitAsync(Options.StopTimeout + Options.KillTimeout + TestTimeouts.Wait);
         Recorder.Dispose();
         _probe.Dispose();
         Assert.Empty(ProcessTable.LiveProcessesWithMarker(Marker));

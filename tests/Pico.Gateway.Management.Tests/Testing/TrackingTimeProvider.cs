@@ -9,8 +9,9 @@ namespace Pico.Gateway.Management.Tests.Testing;
 internal sealed class TrackingTimeProvider : FakeTimeProvider
 {
     private readonly Lock _gate = new();
+    private static readonly TimeSpan WaitGuard = TimeSpan.FromSeconds(10);
     private readonly List<TrackedTimer> _timers = [];
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _changed = new();
 
     public TrackingTimeProvider()
         : base(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero))
@@ -62,83 +63,33 @@ internal sealed class TrackingTimeProvider : FakeTimeProvider
     /// </summary>
     public async Task AdvanceToTimerAsync(TimeSpan dueIn)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                var due = GetUtcNow() + dueIn;
-                if (_timers.Any(timer => timer.DueAt == due))
-                {
-                    break;
-                }
-
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"no timer was armed {dueIn} after {GetUtcNow():O} within 10 s");
-            }
-        }
-
+        var armed = await _changed.WaitUntilAsync(() => IsArmed(timer => timer.DueAt == GetUtcNow() + dueIn), WaitGuard);
+        Assert.True(armed, $"no timer was armed {dueIn} after {GetUtcNow():O} within {WaitGuard.TotalSeconds} s");
         Advance(dueIn);
     }
 
     /// <summary>Wakes waiters so they re-check their conditions.</summary>
-    public void Pulse()
-    {
-        lock (_gate)
-        {
-            Signal_NeedsLock();
-        }
-    }
+    public void Pulse() => _changed.Pulse();
 
     private async Task AdvanceWhenArmedAsync(TimeSpan step, Func<bool> done)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
+        var armed = false;
+        var ready = await _changed.WaitUntilAsync(
+            () => (armed = IsArmed(timer => timer.DueAt is { } due && due <= GetUtcNow() + step)) || done(),
+            WaitGuard);
+        Assert.True(ready, $"nothing armed a timer within {step} of {GetUtcNow():O} for {WaitGuard.TotalSeconds} s");
+        if (armed)
         {
-            Task changed;
-            lock (_gate)
-            {
-                var limit = GetUtcNow() + step;
-                if (_timers.Any(timer => timer.DueAt is { } due && due <= limit))
-                {
-                    break;
-                }
-
-                changed = _changed.Task;
-            }
-
-            if (done())
-            {
-                return;
-            }
-
-            try
-            {
-                await changed.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"nothing armed a timer within {step} of {GetUtcNow():O} for 10 s");
-            }
+            Advance(step);
         }
-
-        Advance(step);
     }
 
-    private void Signal_NeedsLock()
+    private bool IsArmed(Func<TrackedTimer, bool> match)
     {
-        var previous = _changed;
-        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        previous.TrySetResult();
+        lock (_gate)
+        {
+            return _timers.Any(match);
+        }
     }
 
     private sealed class TrackedTimer(TrackingTimeProvider owner) : ITimer
@@ -157,8 +108,9 @@ internal sealed class TrackingTimeProvider : FakeTimeProvider
                     owner._timers.Add(this);
                 }
 
-                owner.Signal_NeedsLock();
             }
+
+            owner._changed.Pulse();
         }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
@@ -172,8 +124,9 @@ internal sealed class TrackingTimeProvider : FakeTimeProvider
             lock (owner._gate)
             {
                 owner._timers.Remove(this);
-                owner.Signal_NeedsLock();
             }
+
+            owner._changed.Pulse();
 
             Inner.Dispose();
         }

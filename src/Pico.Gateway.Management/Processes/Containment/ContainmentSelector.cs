@@ -62,7 +62,7 @@ internal sealed class ContainmentSelector
         {
             var parent = startInfo.CgroupParent ?? _defaultParent;
             var support = _support.GetOrAdd(parent ?? string.Empty, _ => CgroupSupport.Detect(parent));
-            string? failure = support.Reason;
+            var failure = support.Reason;
             if (support.Directory is { } parentDirectory)
             {
                 var path = Path.Combine(parentDirectory, CgroupPrefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + cookie.Value[..12]);

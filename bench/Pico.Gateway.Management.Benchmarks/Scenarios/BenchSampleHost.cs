@@ -6,44 +6,34 @@ using Pico.Gateway.Management.Benchmarks.Infrastructure;
 namespace Pico.Gateway.Management.Benchmarks.Scenarios;
 
 /// <summary>
-/// The sample host as a user runs it (<c>dotnet Pico.Gateway.Management.SampleHost.dll --urls http://127.0.0.1:PORT</c>), with a
-/// private picoclaw config whose gateway (the bundled demo gateway) listens on another free loopback port.
+/// The sample host as a user runs it (<c>dotnet Pico.Gateway.Management.SampleHost.dll</c>, on an OS-assigned loopback port), with a
+/// private picoclaw config whose gateway (the bundled demo gateway) listens on a free loopback port. The process itself is the
+/// tests' shared <see cref="SampleHostProcess"/>; this adds what the scenarios measure.
 /// </summary>
-internal sealed class SampleHostProcess : IAsyncDisposable
+internal sealed class BenchSampleHost : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly SampleHostProcess _host;
 
-    private SampleHostProcess(Process process, int port)
+    private BenchSampleHost(SampleHostProcess host)
     {
-        _process = process;
-        Port = port;
-        BaseUri = new Uri($"http://127.0.0.1:{port}/");
-        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+        _host = host;
     }
 
-    public int Port { get; }
+    public int ProcessId => _host.Id;
 
-    public int ProcessId => _process.Id;
+    public Uri BaseUri => _host.BaseAddress;
 
-    public Uri BaseUri { get; }
-
-    public HttpClient Client { get; }
+    public HttpClient Client => _host.Client;
 
     /// <summary>Starts the host: <c>dotnet</c> with the built dll, or a Native AOT build of it when <paramref name="aotExecutable"/> is given.</summary>
-    public static async Task<SampleHostProcess> StartAsync(string directory, string? aotExecutable = null)
+    public static async Task<BenchSampleHost> StartAsync(string directory, string? aotExecutable = null)
     {
-        var port = Paths.FreePort();
-        var gatewayPort = Paths.FreePort();
+        var gatewayPort = FreePort.Next();
         var config = Path.Combine(directory, "config.json");
         await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $$$$"""
             {"agents":{"defaults":{"model_name":"demo"}},"model_list":[{"model_name":"demo","model":"demo/echo","api_key":"demo"}],"gateway":{"host":"127.0.0.1","port":{{{{gatewayPort}}}}}}
             """));
-        var info = new ProcessStartInfo(aotExecutable ?? "dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var info = new ProcessStartInfo(aotExecutable ?? "dotnet");
         if (aotExecutable is null)
         {
             info.ArgumentList.Add(Paths.SampleHostDll);
@@ -55,15 +45,19 @@ internal sealed class SampleHostProcess : IAsyncDisposable
         }
 
         info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.ArgumentList.Add("http://127.0.0.1:0");
         info.Environment["PICOCLAW_CONFIG"] = config;
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var host = new SampleHostProcess(process, port);
-        await host.WaitForStatusAsync("running", TimeSpan.FromSeconds(60));
+        var host = new BenchSampleHost(await SampleHostProcess.StartAsync(info, TimeSpan.FromSeconds(60)));
+        try
+        {
+            await host.WaitForStatusAsync("running", TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
         return host;
     }
 
@@ -90,9 +84,9 @@ internal sealed class SampleHostProcess : IAsyncDisposable
             {
             }
 
-            if (_process.HasExited)
+            if (_host.HasExited)
             {
-                throw new InvalidOperationException($"the sample host exited with code {_process.ExitCode}");
+                throw new InvalidOperationException($"the sample host exited with code {_host.ExitCode}:\n{_host.Output}");
             }
 
             if (Clock.Now() > deadline)
@@ -111,7 +105,7 @@ internal sealed class SampleHostProcess : IAsyncDisposable
     }
 
     /// <summary>VmRSS, RssAnon and RssFile of the host process, in bytes.</summary>
-    public (long Rss, long Anonymous, long File) Memory() => ReadMemory(_process.Id);
+    public (long Rss, long Anonymous, long File) Memory() => ReadMemory(_host.Id);
 
     public static (long Rss, long Anonymous, long File) ReadMemory(int pid)
     {
@@ -142,22 +136,5 @@ internal sealed class SampleHostProcess : IAsyncDisposable
         return (rss, anonymous, file);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        if (!_process.HasExited)
-        {
-            _ = Native.kill(_process.Id, Native.SIGTERM);
-            try
-            {
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-            }
-            catch (TimeoutException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

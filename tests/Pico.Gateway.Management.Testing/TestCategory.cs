@@ -1,0 +1,14 @@
+namespace Pico.Gateway.Management.Testing;
+
+/// <summary>
+/// The trait that separates the slow suites (chaos, fuzz, browser, host shutdown, anything over a few seconds) from the fast set:
+/// <c>[Trait(TestCategory.Name, TestCategory.Slow)]</c>. A developer runs <c>dotnet test --filter "Category!=Slow"</c>; CI runs everything.
+/// </summary>
+public static class TestCategory
+{
+    /// <summary>The trait's name.</summary>
+    public const string Name = "Category";
+
+    /// <summary>A test or class that takes more than a few seconds.</summary>
+    public const string Slow = "Slow";
+}
