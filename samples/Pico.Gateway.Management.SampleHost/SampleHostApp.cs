@@ -12,7 +12,7 @@ using Pico.Gateway.Management.SampleHost.Security;
 namespace Pico.Gateway.Management.SampleHost;
 
 /// <summary>
-/// The sample web host: the gateway manager configured for picoclaw, its seed-compatible HTTP API and the dashboard.
+/// The sample web host: the gateway manager configured for picoclaw, its picoclaw-compatible HTTP API and the dashboard.
 /// Tests and tools run it in-process: <c>Build(["--urls", "http://127.0.0.1:0", ...])</c>, start it, and read the bound
 /// address from <see cref="IServerAddressesFeature"/>.
 /// </summary>

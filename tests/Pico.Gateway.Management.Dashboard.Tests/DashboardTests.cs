@@ -20,7 +20,7 @@ public sealed partial class DashboardTests
     // Everything else (a page load, an event stream message) is quick, but the machine may be busy.
     public DashboardTests() => SetDefaultExpectTimeout(15_000);
 
-    [Fact]
+    [BrowserFact]
     public async Task Dashboard_starts_restarts_and_stops_the_gateway_and_follows_its_logs()
     {
         var pids = new List<int>();
@@ -104,7 +104,7 @@ public sealed partial class DashboardTests
         PublishScreenshotForDocs("dashboard-running.png");
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Dashboard_says_why_the_gateway_cannot_start()
     {
         await using var host = await SampleHostServer.StartAsync(defaultModel: null);
@@ -121,7 +121,7 @@ public sealed partial class DashboardTests
         Assert.Empty(problems);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Dashboard_sends_the_access_token_from_its_address_and_says_when_it_is_missing()
     {
         await using var host = await SampleHostServer.StartAsync(accessToken: "s3cret token");

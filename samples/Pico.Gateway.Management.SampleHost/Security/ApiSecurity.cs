@@ -5,7 +5,7 @@ using Pico.Gateway.Management.SampleHost.Diagnostics;
 namespace Pico.Gateway.Management.SampleHost.Security;
 
 /// <summary>
-/// The two request checks the seed lacked: a state-changing request from another origin is refused (403), so a web page
+/// The two request checks picoclaw's own launcher lacks: a state-changing request from another origin is refused (403), so a web page
 /// the user visits cannot stop their gateway; and with an access token configured, every <c>/api</c> request must carry it (401).
 /// </summary>
 internal static class ApiSecurity
