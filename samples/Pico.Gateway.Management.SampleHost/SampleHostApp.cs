@@ -50,6 +50,11 @@ public static class SampleHostApp
         // For load balancers and orchestrators: 200 when the gateway is running (or degraded: starting, restarting, stopped on purpose), 503 on error or a crash.
         builder.Services.AddHealthChecks().AddGatewayHealthCheck();
 
+        if (accessToken.IsRequired)
+        {
+            TokenRedactingServer.Decorate(builder.Services);
+        }
+
         var app = builder.Build();
         if (loopbackHostsOnly)
         {
@@ -57,6 +62,7 @@ public static class SampleHostApp
         }
 
         app.UseSameOriginForStateChanges();
+        app.UseAccessTokenCookie(accessToken);
         app.UseAccessToken(accessToken);
         var webRoot = new ManifestEmbeddedFileProvider(typeof(SampleHostApp).Assembly, "wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });

@@ -30,6 +30,51 @@ internal static class ApiSecurity
             return next(context);
         });
 
+    /// <summary>
+    /// A page opened with <c>?access_token=</c> (the query was already taken out of the request, see
+    /// <see cref="TokenRedactingServer"/>): a right token becomes an HttpOnly, SameSite=Strict cookie, and either way the
+    /// browser is sent to the same page without the token, so it leaves the address bar, history and bookmarks.
+    /// </summary>
+    public static IApplicationBuilder UseAccessTokenCookie(this IApplicationBuilder app, AccessToken token)
+    {
+        if (!token.IsRequired)
+        {
+            return app;
+        }
+
+        return app.Use((context, next) =>
+        {
+            var request = context.Request;
+            if (context.Features.Get<AccessTokenFromQuery>() is not { } fromQuery
+                || request.Path.StartsWithSegments(ApiPath)
+                || !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
+            {
+                return next(context);
+            }
+
+            if (fromQuery.Token.Length > 0 && token.Matches(fromQuery.Token))
+            {
+                context.Response.Cookies.Append(AccessToken.CookieName, fromQuery.Token, new CookieOptions
+                {
+                    HttpOnly = true,
+                    SameSite = SameSiteMode.Strict,
+                    Secure = request.IsHttps,
+                    IsEssential = true,
+
+                    // No Path: the browser scopes the cookie to this page's directory, which also holds behind a proxy's path prefix.
+                    Path = null,
+                });
+            }
+
+            // Relative, so a proxy's path prefix is kept: "/" becomes "./", "/index.html" becomes "index.html".
+            var path = request.Path.Value ?? "/";
+            var page = path[(path.LastIndexOf('/') + 1)..];
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Redirect((page.Length == 0 ? "./" : page) + request.QueryString.ToUriComponent());
+            return Task.CompletedTask;
+        });
+    }
+
     public static IApplicationBuilder UseAccessToken(this IApplicationBuilder app, AccessToken token)
     {
         if (!token.IsRequired)
@@ -82,11 +127,17 @@ internal static class ApiSecurity
             return token.Matches(value.AsSpan(7).Trim());
         }
 
-        // EventSource cannot send headers: the stream alone may carry the token in its query string.
+        // The dashboard's cookie: SameSite=Strict keeps other sites' requests from carrying it.
+        if (request.Cookies[AccessToken.CookieName] is { Length: > 0 } cookie)
+        {
+            return token.Matches(cookie);
+        }
+
+        // EventSource cannot send headers: the stream alone may still carry the token in its query string (taken out of
+        // the request before it was logged).
         return HttpMethods.IsGet(request.Method)
             && request.Path.Equals(EventsPath, StringComparison.OrdinalIgnoreCase)
-            && request.Query[AccessToken.QueryParameter] is { Count: 1 } query
-            && query[0] is { Length: > 0 } queryToken
-            && token.Matches(queryToken);
+            && request.HttpContext.Features.Get<AccessTokenFromQuery>() is { Token.Length: > 0 } fromQuery
+            && token.Matches(fromQuery.Token);
     }
 }
