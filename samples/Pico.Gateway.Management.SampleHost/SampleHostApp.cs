@@ -37,6 +37,7 @@ public static class SampleHostApp
 
         var accessToken = new AccessToken(configuration[AccessToken.ConfigurationKey]);
         var loopbackHostsOnly = ConfigureListenSecurity(builder, accessToken);
+        var proxies = ReverseProxySettings.FromConfiguration(configuration);
 
         var setup = PicoclawSetup.Create(configuration, AppContext.BaseDirectory);
         builder.Services.TryAddSingleton(setup);
@@ -61,7 +62,13 @@ public static class SampleHostApp
             app.UseLoopbackHostNames();
         }
 
-        app.UseSameOriginForStateChanges();
+        // After the host-name check, which must see the Host the client sent, not one a forwarded header claims.
+        if (proxies.TrustsForwardedHeaders)
+        {
+            app.UseForwardedHeaders(proxies.ToForwardedHeadersOptions());
+        }
+
+        app.UseSameOriginForStateChanges(proxies);
         app.UseAccessTokenCookie(accessToken);
         app.UseAccessToken(accessToken);
         var webRoot = new ManifestEmbeddedFileProvider(typeof(SampleHostApp).Assembly, "wwwroot");

@@ -13,11 +13,15 @@ internal static class ApiSecurity
     public static readonly PathString ApiPath = new("/api");
     public static readonly PathString EventsPath = new("/api/gateway/events");
 
-    public static IApplicationBuilder UseSameOriginForStateChanges(this IApplicationBuilder app) =>
-        app.Use(static (context, next) =>
+    /// <summary>Refuses a state-changing request whose <c>Origin</c> is neither the request's own nor one of <paramref name="proxies"/>' trusted origins.</summary>
+    public static IApplicationBuilder UseSameOriginForStateChanges(this IApplicationBuilder app, ReverseProxySettings proxies) =>
+        app.Use((context, next) =>
         {
             var request = context.Request;
-            if (IsStateChanging(request.Method) && request.Headers.Origin is { Count: > 0 } origin && !IsSameOrigin(request, origin))
+            if (IsStateChanging(request.Method)
+                && request.Headers.Origin is { Count: > 0 } origin
+                && !IsSameOrigin(request, origin)
+                && !IsTrustedOrigin(proxies, origin))
             {
                 var logger = SampleHostLog.Create(context.RequestServices);
                 SampleHostLog.CrossOriginRefused(logger, request.Method, request.Path, origin.ToString());
@@ -117,6 +121,14 @@ internal static class ApiSecurity
             && string.Equals(origin.Host, request.Host.Host, StringComparison.OrdinalIgnoreCase)
             && origin.Port == ownPort;
     }
+
+    /// <summary>An origin listed in <c>SampleHost:AllowedOrigins</c>: the address a browser sees in front of a proxy that rewrites <c>Host</c>.</summary>
+    internal static bool IsTrustedOrigin(ReverseProxySettings proxies, StringValues originHeader) =>
+        proxies.AllowedOrigins.Count > 0
+        && originHeader.Count == 1
+        && originHeader[0] is { } value
+        && ReverseProxySettings.Normalize(value) is { } origin
+        && proxies.AllowedOrigins.Contains(origin);
 
     private static bool IsAuthorized(HttpRequest request, AccessToken token)
     {
