@@ -38,7 +38,8 @@ internal sealed class SampleHostServer : IAsyncDisposable
     /// <summary>Starts a host whose picoclaw config names the given default model (none when <see langword="null"/>).</summary>
     /// <param name="defaultModel">The default model in the picoclaw config.</param>
     /// <param name="accessToken">The bearer token the host requires on <c>/api</c>, or <see langword="null"/> for none.</param>
-    public static async Task<SampleHostServer> StartAsync(string? defaultModel = "demo", string? accessToken = null)
+    /// <param name="extraArgs">More command-line configuration for the host (e.g. <c>--Gateway:RestartBackoffBase=00:05:00</c>).</param>
+    public static async Task<SampleHostServer> StartAsync(string? defaultModel = "demo", string? accessToken = null, params string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("pico-dashboard-").FullName;
         var configPath = Path.Combine(directory, "config.json");
@@ -56,6 +57,7 @@ internal sealed class SampleHostServer : IAsyncDisposable
                 // The bundled demo gateway, even on a machine with a real picoclaw on PATH.
                 $"--PICOCLAW_BINARY={Path.Combine(AppContext.BaseDirectory, DemoGatewayName)}",
                 $"--SampleHost:AccessToken={accessToken}",
+                .. extraArgs,
             ]);
             await app.StartAsync();
 

@@ -136,7 +136,10 @@
     const hasPid = current ? present(current.pid) : false;
     const busy = pendingAction !== null;
     ui.start.disabled = busy || !((state === 'stopped' || state === 'error') && allowed);
-    ui.stop.disabled = busy || !(['starting', 'running', 'restarting', 'error'].includes(state) && hasPid);
+    // A stop does something whenever a process is tracked, and also while a crash restart is pending (restarting, no
+    // process yet): the stop cancels it.
+    const crashRestartPending = state === 'restarting' && !hasPid;
+    ui.stop.disabled = busy || !((['starting', 'running', 'restarting', 'error'].includes(state) && hasPid) || crashRestartPending);
     ui.restart.disabled = busy || !((state === 'running' || state === 'error') && allowed);
   }
 
