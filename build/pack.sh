@@ -35,6 +35,10 @@ for id in "${packages[@]}"; do
   nuspec=$(unzip -p "$nupkg" "$id.nuspec")
   grep -q '<repository type="git"' <<<"$nuspec" || { echo "pack.sh: $nupkg has no repository commit" >&2; failed=1; }
   # SourceLink needs a remote to point at: a clone of a hosted repository has one, a bare local repository may not.
+  if [[ "$remote" == https://* || "$remote" == git@* || "$remote" == ssh://* ]]; then
+    grep -q '<projectUrl>https://' <<<"$nuspec" || { echo "pack.sh: $nupkg has no project URL" >&2; failed=1; }
+    grep -q '<repository type="git" url="https://' <<<"$nuspec" || { echo "pack.sh: $nupkg has no repository URL" >&2; failed=1; }
+  fi
   if [[ "$remote" == https://* ]]; then
     unzip -p "$snupkg" "lib/net10.0/$id.pdb" > "$out/$id.pdb.check"
     grep -aq '"documents"' "$out/$id.pdb.check" || { echo "pack.sh: $id.pdb has no SourceLink" >&2; failed=1; }
@@ -42,5 +46,9 @@ for id in "${packages[@]}"; do
   fi
 done
 
+if [ -z "$remote" ] && [ "$failed" -eq 0 ]; then
+  echo "pack.sh: note: this clone has no 'origin' remote, so the packages carry no project or repository URL." >&2
+  echo "pack.sh: a release is packed from a clone of the hosted repository (or with -p:RepositoryUrl=https://...)." >&2
+fi
 [ "$failed" -eq 0 ] || exit 1
 echo "pack.sh: packed and checked ${packages[*]} $version in $out"

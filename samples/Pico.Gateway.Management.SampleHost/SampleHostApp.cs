@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -12,14 +11,12 @@ using Pico.Gateway.Management.SampleHost.Security;
 namespace Pico.Gateway.Management.SampleHost;
 
 /// <summary>
-/// The sample web host: the gateway manager configured for picoclaw, its seed-compatible HTTP API and the dashboard.
+/// The sample web host: the gateway manager configured for picoclaw, its picoclaw-compatible HTTP API and the dashboard.
 /// Tests and tools run it in-process: <c>Build(["--urls", "http://127.0.0.1:0", ...])</c>, start it, and read the bound
 /// address from <see cref="IServerAddressesFeature"/>.
 /// </summary>
 public static class SampleHostApp
 {
-    private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
-
     /// <summary>Builds the host from command-line arguments (any configuration key, e.g. <c>--Gateway:AutoStart=false</c>).</summary>
     /// <param name="args">The command-line arguments.</param>
     /// <returns>The application, not yet started.</returns>
@@ -39,7 +36,8 @@ public static class SampleHostApp
         var configuration = builder.Configuration;
 
         var accessToken = new AccessToken(configuration[AccessToken.ConfigurationKey]);
-        ConfigureListenSecurity(builder, accessToken);
+        var loopbackHostsOnly = ConfigureListenSecurity(builder, accessToken);
+        var proxies = ReverseProxySettings.FromConfiguration(configuration);
 
         var setup = PicoclawSetup.Create(configuration, AppContext.BaseDirectory);
         builder.Services.TryAddSingleton(setup);
@@ -57,8 +55,25 @@ public static class SampleHostApp
         // For load balancers and orchestrators: 200 when the gateway is running (or degraded: starting, restarting, stopped on purpose), 503 on error or a crash.
         builder.Services.AddHealthChecks().AddGatewayHealthCheck();
 
+        if (accessToken.IsRequired)
+        {
+            TokenRedactingServer.Decorate(builder.Services);
+        }
+
         var app = builder.Build();
-        app.UseSameOriginForStateChanges();
+        if (loopbackHostsOnly)
+        {
+            app.UseLoopbackHostNames();
+        }
+
+        // After the host-name check, which must see the Host the client sent, not one a forwarded header claims.
+        if (proxies.TrustsForwardedHeaders)
+        {
+            app.UseForwardedHeaders(proxies.ToForwardedHeadersOptions());
+        }
+
+        app.UseSameOriginForStateChanges(proxies);
+        app.UseAccessTokenCookie(accessToken);
         app.UseAccessToken(accessToken);
         var webRoot = new ManifestEmbeddedFileProvider(typeof(SampleHostApp).Assembly, "wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = webRoot });
@@ -71,10 +86,10 @@ public static class SampleHostApp
     }
 
     /// <summary>
-    /// Refuses a non-loopback binding without a token (anyone on the network could stop the gateway), and on loopback only
-    /// answers loopback host names, so a DNS-rebinding page cannot pass as same-origin.
+    /// Refuses a non-loopback binding without a token (anyone on the network could stop the gateway), and says whether to
+    /// answer only loopback host names (a loopback binding and no <c>AllowedHosts</c>), so a DNS-rebinding page cannot pass as same-origin.
     /// </summary>
-    private static void ConfigureListenSecurity(WebApplicationBuilder builder, AccessToken accessToken)
+    private static bool ConfigureListenSecurity(WebApplicationBuilder builder, AccessToken accessToken)
     {
         var exposed = ListenAddresses.FromConfiguration(builder.Configuration).Where(url => !ListenAddresses.IsLoopback(url)).ToList();
         if (exposed.Count > 0 && !accessToken.IsRequired)
@@ -85,10 +100,7 @@ public static class SampleHostApp
                 + "to require 'Authorization: Bearer <token>' on every /api request, or listen on http://127.0.0.1 only.");
         }
 
-        if (exposed.Count == 0 && string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]))
-        {
-            builder.Services.Configure<HostFilteringOptions>(options => options.AllowedHosts = LoopbackHosts);
-        }
+        return exposed.Count == 0 && string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]);
     }
 
     /// <summary>The host's own directory, where the build puts appsettings.json, unless a content root was given: the sample behaves the same from any working directory.</summary>

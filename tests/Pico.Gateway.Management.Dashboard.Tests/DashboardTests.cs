@@ -20,7 +20,7 @@ public sealed partial class DashboardTests
     // Everything else (a page load, an event stream message) is quick, but the machine may be busy.
     public DashboardTests() => SetDefaultExpectTimeout(15_000);
 
-    [Fact]
+    [BrowserFact]
     public async Task Dashboard_starts_restarts_and_stops_the_gateway_and_follows_its_logs()
     {
         var pids = new List<int>();
@@ -104,7 +104,43 @@ public sealed partial class DashboardTests
         PublishScreenshotForDocs("dashboard-running.png");
     }
 
-    [Fact]
+    [BrowserFact]
+    public async Task Dashboard_offers_stop_while_a_crash_restart_is_pending_and_stop_cancels_it()
+    {
+        // A long backoff holds the crash restart pending: that wait is the state under test.
+        await using var host = await SampleHostServer.StartAsync(
+            defaultModel: "demo",
+            accessToken: null,
+            "--Gateway:RestartPolicy=OnFailure",
+            "--Gateway:RestartBackoffBase=00:05:00",
+            "--Gateway:RestartBackoffMax=00:05:00");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await SystemChromium.LaunchAsync(playwright);
+        var (page, problems) = await OpenDashboardAsync(browser, host);
+        var badge = page.Locator("#status-badge");
+        var pid = page.Locator("#pid");
+        var stop = page.Locator("#stop-button");
+
+        await page.Locator("#start-button").ClickAsync();
+        await Expect(badge).ToHaveTextAsync("running", new() { Timeout = GatewayTimeoutMs });
+        await Expect(pid).ToHaveTextAsync(ProcessId());
+        KillGateway(await ReadPidAsync(pid));
+
+        await Expect(badge).ToHaveTextAsync("restarting", new() { Timeout = GatewayTimeoutMs });
+        await Expect(page.Locator("#next-restart-row")).ToBeVisibleAsync();
+        await Expect(pid).ToHaveTextAsync("—");
+        await Expect(stop).ToBeEnabledAsync();
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath("dashboard-crash-restart-pending.png") });
+
+        await stop.ClickAsync();
+        await Expect(badge).ToHaveTextAsync("stopped", new() { Timeout = GatewayTimeoutMs });
+        await Expect(stop).ToBeDisabledAsync();
+        await Expect(page.Locator("#start-button")).ToBeEnabledAsync();
+
+        Assert.Empty(problems);
+    }
+
+    [BrowserFact]
     public async Task Dashboard_says_why_the_gateway_cannot_start()
     {
         await using var host = await SampleHostServer.StartAsync(defaultModel: null);
@@ -121,7 +157,7 @@ public sealed partial class DashboardTests
         Assert.Empty(problems);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Dashboard_sends_the_access_token_from_its_address_and_says_when_it_is_missing()
     {
         await using var host = await SampleHostServer.StartAsync(accessToken: "s3cret token");
@@ -180,6 +216,13 @@ public sealed partial class DashboardTests
 
     private static async Task<int> ReadPidAsync(ILocator pid) =>
         int.Parse((await pid.TextContentAsync())!, CultureInfo.InvariantCulture);
+
+    /// <summary>SIGKILLs a gateway this test's host started: a crash the manager did not ask for.</summary>
+    private static void KillGateway(int pid)
+    {
+        using var process = System.Diagnostics.Process.GetProcessById(pid);
+        process.Kill();
+    }
 
     private static string ScreenshotPath(string name) =>
         Path.Combine(AppContext.BaseDirectory, "screenshots", name);

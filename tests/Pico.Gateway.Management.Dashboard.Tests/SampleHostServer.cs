@@ -30,7 +30,8 @@ internal sealed class SampleHostServer : IAsyncDisposable
     /// <summary>Starts a host whose picoclaw config names the given default model (none when <see langword="null"/>).</summary>
     /// <param name="defaultModel">The default model in the picoclaw config.</param>
     /// <param name="accessToken">The bearer token the host requires on <c>/api</c>, or <see langword="null"/> for none.</param>
-    public static async Task<SampleHostServer> StartAsync(string? defaultModel = "demo", string? accessToken = null)
+    /// <param name="extraArgs">More command-line configuration for the host (e.g. <c>--Gateway:RestartBackoffBase=00:05:00</c>).</param>
+    public static async Task<SampleHostServer> StartAsync(string? defaultModel = "demo", string? accessToken = null, params string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("pico-dashboard-").FullName;
         var configPath = Path.Combine(directory, "config.json");
@@ -38,15 +39,17 @@ internal sealed class SampleHostServer : IAsyncDisposable
         await File.WriteAllTextAsync(configPath, PicoclawConfig(defaultModel, gatewayPort));
 
         var startInfo = new ProcessStartInfo(SampleHostProcess.ExecutableBesideTests) { WorkingDirectory = directory };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             "--urls", "http://127.0.0.1:0",
             "--Gateway:AutoStart=false",
             $"--PICOCLAW_CONFIG={configPath}",
             // The bundled demo gateway, even on a machine with a real picoclaw on PATH.
             $"--PICOCLAW_BINARY={SampleHostProcess.DemoGatewayBesideTests}",
             $"--SampleHost:AccessToken={accessToken}",
-        })
+            .. extraArgs,
+        ];
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }

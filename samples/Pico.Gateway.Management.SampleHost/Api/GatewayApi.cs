@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Pico.Gateway.Management.SampleHost.Api;
 
-/// <summary>The seed-compatible HTTP surface under <c>/api/gateway</c>. Every answer is JSON, errors included.</summary>
+/// <summary>picoclaw's web-launcher HTTP surface under <c>/api/gateway</c>. Every answer is JSON, errors included.</summary>
 internal static class GatewayApi
 {
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder endpoints)
@@ -94,7 +94,7 @@ internal static class GatewayApi
     {
         var manager = context.RequestServices.GetRequiredService<IGatewayManager>();
 
-        // Answer as soon as SIGTERM is sent, as the seed does; the kill after StopTimeout happens in the background and the event stream reports the exit.
+        // Answer as soon as SIGTERM is sent, as picoclaw's launcher does; the kill after StopTimeout happens in the background and the event stream reports the exit.
         var result = await manager.StopAsync(context.RequestAborted);
         var body = result.Outcome == GatewayStopOutcome.Stopping
             ? new GatewayActionResponse("ok", result.ProcessId)
@@ -114,7 +114,7 @@ internal static class GatewayApi
         return ApiResults.WriteAsync(context, statusCode, body);
     }
 
-    /// <summary>The seed's rule: a missing or non-numeric parameter counts as absent.</summary>
+    /// <summary>picoclaw's rule: a missing or non-numeric parameter counts as absent.</summary>
     private static long ParseOrDefault(string? value, long fallback) =>
         long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? number : fallback;
 }

@@ -15,11 +15,9 @@ internal static class GatewayEventsEndpoint
     /// <summary>Gets how often an idle stream gets a comment line: well under the 30-60 s idle timeouts of common proxies.</summary>
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
-    /// <summary>How many messages a client may fall behind before it is dropped; a state change is rare, so only a stuck client gets there.</summary>
+    /// <summary>How many messages a client may fall behind before it is dropped (besides the byte bound of <see cref="EventStreamQueue"/>); a state change is rare, so only a stuck client gets there.</summary>
     public const int ClientQueueCapacity = 64;
 
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] MessageEnd = "\n\n"u8.ToArray();
     private static readonly byte[] KeepAliveComment = ": keepalive\n\n"u8.ToArray();
 
     public static async Task HandleAsync(HttpContext context)
@@ -59,7 +57,8 @@ internal static class GatewayEventsEndpoint
 
         if (queue.HasOverflowed)
         {
-            SampleHostLog.EventClientDropped(logger, context.Connection.RemoteIpAddress?.ToString(), ClientQueueCapacity);
+            clients.Dropped();
+            SampleHostLog.EventClientDropped(logger, context.Connection.RemoteIpAddress?.ToString(), ClientQueueCapacity, queue.MaxUnsentBytes);
             context.Abort();
         }
     }
@@ -69,19 +68,17 @@ internal static class GatewayEventsEndpoint
         var reader = queue.Reader;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
+            long written = 0;
             while (reader.TryRead(out var message))
             {
+                written += message.Size;
                 if (message.Event is { } snapshot)
                 {
                     // The manager refreshes health details without publishing; the same state with fresher details is what a status read shows.
-                    if (manager.Current is { } current && current.Sequence == snapshot.Sequence)
-                    {
-                        snapshot = current;
-                    }
-
-                    output.Write(DataPrefix);
-                    GatewayStatusJson.Write(output, snapshot);
-                    output.Write(MessageEnd);
+                    var frame = manager.Current is { } current && current.Sequence == snapshot.Sequence
+                        ? EventStreamFrames.Get(current)
+                        : message.Frame!;
+                    output.Write(frame);
                 }
                 else
                 {
@@ -90,6 +87,7 @@ internal static class GatewayEventsEndpoint
             }
 
             var flush = await output.FlushAsync(cancellationToken);
+            queue.Sent(written);
             if (flush.IsCanceled || flush.IsCompleted)
             {
                 return;

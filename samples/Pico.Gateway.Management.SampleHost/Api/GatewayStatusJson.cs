@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Pico.Gateway.Management.SampleHost.Api;
 
 /// <summary>
-/// The seed's status object, built from a snapshot alone (no I/O): the state fields, then the extra failure fields, then the
+/// picoclaw's status object, built from a snapshot alone (no I/O): the state fields, then the extra failure fields, then the
 /// fields of the last healthy probe's body. A health field never replaces one of ours, and the log fields never appear.
 /// </summary>
 internal static class GatewayStatusJson

@@ -31,6 +31,6 @@ internal static partial class SampleHostLog
     [LoggerMessage(EventId = 8, EventName = "CrossOriginRefused", Level = LogLevel.Warning, Message = "Refused {Method} {Path} from another origin ({Origin})")]
     public static partial void CrossOriginRefused(ILogger logger, string method, string path, string origin);
 
-    [LoggerMessage(EventId = 9, EventName = "EventClientDropped", Level = LogLevel.Warning, Message = "Dropped event-stream client {RemoteAddress}: it fell {Capacity} messages behind")]
-    public static partial void EventClientDropped(ILogger logger, string? remoteAddress, int capacity);
+    [LoggerMessage(EventId = 9, EventName = "EventClientDropped", Level = LogLevel.Warning, Message = "Dropped event-stream client {RemoteAddress}: it fell {Capacity} messages or {MaxUnsentBytes} bytes behind")]
+    public static partial void EventClientDropped(ILogger logger, string? remoteAddress, int capacity, long maxUnsentBytes);
 }

@@ -8,6 +8,7 @@ internal sealed class AccessToken
 {
     public const string ConfigurationKey = "SampleHost:AccessToken";
     public const string QueryParameter = "access_token";
+    public const string CookieName = "pico_gateway_access_token";
 
     private readonly byte[]? _hash;
 

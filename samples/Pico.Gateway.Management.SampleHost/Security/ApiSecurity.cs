@@ -5,7 +5,7 @@ using Pico.Gateway.Management.SampleHost.Diagnostics;
 namespace Pico.Gateway.Management.SampleHost.Security;
 
 /// <summary>
-/// The two request checks the seed lacked: a state-changing request from another origin is refused (403), so a web page
+/// The two request checks picoclaw's own launcher lacks: a state-changing request from another origin is refused (403), so a web page
 /// the user visits cannot stop their gateway; and with an access token configured, every <c>/api</c> request must carry it (401).
 /// </summary>
 internal static class ApiSecurity
@@ -13,11 +13,15 @@ internal static class ApiSecurity
     public static readonly PathString ApiPath = new("/api");
     public static readonly PathString EventsPath = new("/api/gateway/events");
 
-    public static IApplicationBuilder UseSameOriginForStateChanges(this IApplicationBuilder app) =>
-        app.Use(static (context, next) =>
+    /// <summary>Refuses a state-changing request whose <c>Origin</c> is neither the request's own nor one of <paramref name="proxies"/>' trusted origins.</summary>
+    public static IApplicationBuilder UseSameOriginForStateChanges(this IApplicationBuilder app, ReverseProxySettings proxies) =>
+        app.Use((context, next) =>
         {
             var request = context.Request;
-            if (IsStateChanging(request.Method) && request.Headers.Origin is { Count: > 0 } origin && !IsSameOrigin(request, origin))
+            if (IsStateChanging(request.Method)
+                && request.Headers.Origin is { Count: > 0 } origin
+                && !IsSameOrigin(request, origin)
+                && !IsTrustedOrigin(proxies, origin))
             {
                 var logger = SampleHostLog.Create(context.RequestServices);
                 SampleHostLog.CrossOriginRefused(logger, request.Method, request.Path, origin.ToString());
@@ -29,6 +33,51 @@ internal static class ApiSecurity
 
             return next(context);
         });
+
+    /// <summary>
+    /// A page opened with <c>?access_token=</c> (the query was already taken out of the request, see
+    /// <see cref="TokenRedactingServer"/>): a right token becomes an HttpOnly, SameSite=Strict cookie, and either way the
+    /// browser is sent to the same page without the token, so it leaves the address bar, history and bookmarks.
+    /// </summary>
+    public static IApplicationBuilder UseAccessTokenCookie(this IApplicationBuilder app, AccessToken token)
+    {
+        if (!token.IsRequired)
+        {
+            return app;
+        }
+
+        return app.Use((context, next) =>
+        {
+            var request = context.Request;
+            if (context.Features.Get<AccessTokenFromQuery>() is not { } fromQuery
+                || request.Path.StartsWithSegments(ApiPath)
+                || !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
+            {
+                return next(context);
+            }
+
+            if (fromQuery.Token.Length > 0 && token.Matches(fromQuery.Token))
+            {
+                context.Response.Cookies.Append(AccessToken.CookieName, fromQuery.Token, new CookieOptions
+                {
+                    HttpOnly = true,
+                    SameSite = SameSiteMode.Strict,
+                    Secure = request.IsHttps,
+                    IsEssential = true,
+
+                    // No Path: the browser scopes the cookie to this page's directory, which also holds behind a proxy's path prefix.
+                    Path = null,
+                });
+            }
+
+            // Relative, so a proxy's path prefix is kept: "/" becomes "./", "/index.html" becomes "index.html".
+            var path = request.Path.Value ?? "/";
+            var page = path[(path.LastIndexOf('/') + 1)..];
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Redirect((page.Length == 0 ? "./" : page) + request.QueryString.ToUriComponent());
+            return Task.CompletedTask;
+        });
+    }
 
     public static IApplicationBuilder UseAccessToken(this IApplicationBuilder app, AccessToken token)
     {
@@ -73,6 +122,14 @@ internal static class ApiSecurity
             && origin.Port == ownPort;
     }
 
+    /// <summary>An origin listed in <c>SampleHost:AllowedOrigins</c>: the address a browser sees in front of a proxy that rewrites <c>Host</c>.</summary>
+    internal static bool IsTrustedOrigin(ReverseProxySettings proxies, StringValues originHeader) =>
+        proxies.AllowedOrigins.Count > 0
+        && originHeader.Count == 1
+        && originHeader[0] is { } value
+        && ReverseProxySettings.Normalize(value) is { } origin
+        && proxies.AllowedOrigins.Contains(origin);
+
     private static bool IsAuthorized(HttpRequest request, AccessToken token)
     {
         if (request.Headers.Authorization is { Count: 1 } authorization
@@ -82,11 +139,17 @@ internal static class ApiSecurity
             return token.Matches(value.AsSpan(7).Trim());
         }
 
-        // EventSource cannot send headers: the stream alone may carry the token in its query string.
+        // The dashboard's cookie: SameSite=Strict keeps other sites' requests from carrying it.
+        if (request.Cookies[AccessToken.CookieName] is { Length: > 0 } cookie)
+        {
+            return token.Matches(cookie);
+        }
+
+        // EventSource cannot send headers: the stream alone may still carry the token in its query string (taken out of
+        // the request before it was logged).
         return HttpMethods.IsGet(request.Method)
             && request.Path.Equals(EventsPath, StringComparison.OrdinalIgnoreCase)
-            && request.Query[AccessToken.QueryParameter] is { Count: 1 } query
-            && query[0] is { Length: > 0 } queryToken
-            && token.Matches(queryToken);
+            && request.HttpContext.Features.Get<AccessTokenFromQuery>() is { Token.Length: > 0 } fromQuery
+            && token.Matches(fromQuery.Token);
     }
 }

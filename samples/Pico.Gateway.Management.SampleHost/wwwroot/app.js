@@ -9,7 +9,6 @@
   const POLL_INTERVAL_MS = 2000;
   const RECONNECT_BASE_MS = 1000;
   const RECONNECT_MAX_MS = 30000;
-  const TOKEN_KEY = 'gateway-dashboard.access_token';
   const BASE_TITLE = document.title;
 
   const SIGNALS = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
@@ -41,26 +40,15 @@
   };
 
   // ---- Access token -------------------------------------------------------------------------------
-  // A host that requires a bearer token can be opened with ?access_token=...; the token is kept for this
-  // tab only and taken out of the address bar so it does not end up in history or bookmarks.
-  const accessToken = (() => {
-    const url = new URL(window.location.href);
-    const fromUrl = url.searchParams.get('access_token');
-    if (fromUrl) {
-      try { window.sessionStorage.setItem(TOKEN_KEY, fromUrl); } catch { /* storage disabled: keep it in memory */ }
-      url.searchParams.delete('access_token');
-      window.history.replaceState(window.history.state, '', url);
-      return fromUrl;
-    }
-    try { return window.sessionStorage.getItem(TOKEN_KEY); } catch { return null; }
-  })();
+  // A host that requires a token is opened once with ?access_token=...: the host answers with an HttpOnly,
+  // SameSite=Strict cookie and a redirect to this page without the query, so the token is never in the
+  // address bar, in history or in a script's reach. fetch and EventSource send the cookie by themselves.
 
   // Relative URLs, so the dashboard also works when the host sits behind a path prefix.
   const apiUrl = (path) => new URL(`api/gateway/${path}`, document.baseURI);
 
   async function api(path, init = {}) {
     const headers = { Accept: 'application/json' };
-    if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
     const response = await fetch(apiUrl(path), { cache: 'no-store', credentials: 'same-origin', ...init, headers });
     let body = null;
     try { body = await response.json(); } catch { /* not JSON: describe by status code */ }
@@ -148,7 +136,10 @@
     const hasPid = current ? present(current.pid) : false;
     const busy = pendingAction !== null;
     ui.start.disabled = busy || !((state === 'stopped' || state === 'error') && allowed);
-    ui.stop.disabled = busy || !(['starting', 'running', 'restarting', 'error'].includes(state) && hasPid);
+    // A stop does something whenever a process is tracked, and also while a crash restart is pending (restarting, no
+    // process yet): the stop cancels it.
+    const crashRestartPending = state === 'restarting' && !hasPid;
+    ui.stop.disabled = busy || !((['starting', 'running', 'restarting', 'error'].includes(state) && hasPid) || crashRestartPending);
     ui.restart.disabled = busy || !((state === 'running' || state === 'error') && allowed);
   }
 
@@ -308,7 +299,6 @@
     reconnectTimer = null;
     setConnection('connecting', 'Connecting…');
     const url = apiUrl('events');
-    if (accessToken) url.searchParams.set('access_token', accessToken);
     source = new EventSource(url);
     source.onopen = () => {
       streamOpen = true;

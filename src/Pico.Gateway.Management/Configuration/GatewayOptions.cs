@@ -92,7 +92,7 @@ public sealed class GatewayOptions
     /// <summary>Gets or sets what happens when the gateway exits without being asked to.</summary>
     /// <value>
     /// The default value is <see cref="GatewayRestartPolicy.OnFailure"/>: a crashed gateway comes back by itself (with backoff and a
-    /// crash-loop limit), while one that exits cleanly stays down. <see cref="GatewayRestartPolicy.Never"/> reproduces the seed,
+    /// crash-loop limit), while one that exits cleanly stays down. <see cref="GatewayRestartPolicy.Never"/> reproduces picoclaw's own launcher,
     /// whose UI shows a crashed gateway as stopped.
     /// </value>
     public GatewayRestartPolicy RestartPolicy { get; set; } = GatewayRestartPolicy.OnFailure;

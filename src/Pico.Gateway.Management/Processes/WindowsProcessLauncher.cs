@@ -4,7 +4,7 @@ namespace Pico.Gateway.Management.Processes;
 
 /// <summary>
 /// The fallback where posix_spawn does not exist. Windows has no graceful equivalent of SIGTERM for a console process
-/// that is not attached to our console, so a graceful stop is a kill of the whole process tree, as the seed did.
+/// that is not attached to our console, so a graceful stop is a kill of the whole process tree, as picoclaw's launcher does.
 /// </summary>
 internal sealed class WindowsProcessLauncher : IGatewayProcessLauncher
 {

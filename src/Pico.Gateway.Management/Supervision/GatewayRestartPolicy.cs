@@ -3,7 +3,7 @@ namespace Pico.Gateway.Management;
 /// <summary>What the manager does when the gateway exits without being asked to.</summary>
 public enum GatewayRestartPolicy
 {
-    /// <summary>Never restart: the status becomes <see cref="GatewayStatus.Stopped"/> with the exit in <see cref="GatewayEvent.LastError"/> (the seed's behaviour).</summary>
+    /// <summary>Never restart: the status becomes <see cref="GatewayStatus.Stopped"/> with the exit in <see cref="GatewayEvent.LastError"/> (what picoclaw's own launcher does).</summary>
     Never = 0,
 
     /// <summary>Restart after a failure: a non-zero exit code, a signal, or an exit whose status is unknown (an adopted gateway). A clean exit (code 0) is respected.</summary>

@@ -66,6 +66,9 @@ public sealed class RoutingTests
     [Theory]
     [InlineData("localhost")]
     [InlineData("127.0.0.1")]
+    [InlineData("127.0.0.2")]
+    [InlineData("127.255.0.9")]
+    [InlineData("[::1]")]
     public async Task Loopback_host_names_are_answered(string hostName)
     {
         await using var host = await TestHost.StartAsync();
@@ -75,5 +78,36 @@ public sealed class RoutingTests
         using var response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_host_bound_to_127_0_0_2_answers_requests_addressed_to_it()
+    {
+        await using var host = await TestHost.StartAsync(settings => settings.Urls = "http://127.0.0.2:0");
+        Assert.Equal("127.0.0.2", host.BaseAddress.Host);
+
+        using var status = await host.Client.GetAsync("/api/gateway/status");
+        using var dashboard = await host.Client.GetAsync("/");
+        using var start = await host.PostAsync("/api/gateway/logs/clear", origin: host.Origin);
+
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, start.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("128.0.0.1")]
+    [InlineData("127.0.0.1.evil.example")]
+    [InlineData("localhost.evil.example")]
+    [InlineData("[::2]")]
+    public async Task Names_that_only_look_like_loopback_are_refused(string hostName)
+    {
+        await using var host = await TestHost.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/gateway/status");
+        request.Headers.Host = $"{hostName}:{host.BaseAddress.Port}";
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 }
