@@ -11,6 +11,8 @@ internal sealed class StubGatewayManager : IGatewayManager
 
     public Task StartSupervisionAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    public Task RefreshConditionsAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public Task<GatewayStartResult> StartAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<GatewayStopResult> StopAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();

@@ -52,7 +52,8 @@ internal sealed class GatewayManager : IGatewayManager
         _options = options;
         var initial = options.Get(name);
         Logs = logs;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pico.Gateway.Management.GatewayManager");
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pico.Gateway.Management.GatewayManager");
+        _logger = name == Options.DefaultName ? logger : new NamedGatewayLogger(logger, name);
         _state = new GatewayState(time, _logger);
         _telemetry = new GatewayTelemetry(meterFactory, name == Options.DefaultName ? null : name, () => Current);
         _conditions = new StartConditionEvaluator([.. conditions], fingerprint, _state, _logger);
@@ -132,6 +133,13 @@ internal sealed class GatewayManager : IGatewayManager
         _reattachment.Dispose();
         _state.Complete();
         _telemetry.Dispose();
+    }
+
+    public async Task RefreshConditionsAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _conditions.EvaluateAsync(cancellationToken).ConfigureAwait(false);
+        _runs.EvaluateOptions();
     }
 
     /// <summary>One condition and health tick: re-evaluates the start conditions, the fingerprint and the options, and probes a live gateway.</summary>

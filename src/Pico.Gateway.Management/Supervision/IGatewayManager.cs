@@ -33,6 +33,15 @@ public interface IGatewayManager : IAsyncDisposable
     /// <returns>A task that completes once a recorded gateway was re-attached or found stale.</returns>
     Task StartSupervisionAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Re-evaluates the start conditions, the configuration fingerprint and the options now, instead of on the next tick, and
+    /// publishes what changed (<see cref="GatewayEvent.StartAllowed"/>, <see cref="GatewayEvent.RestartRequired"/>). Call it when
+    /// you learn that the configuration changed (a file watcher, say).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the evaluation.</param>
+    /// <returns>A task that completes once the new verdict is in <see cref="Current"/>.</returns>
+    Task RefreshConditionsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Checks the start conditions and spawns the gateway unless one is already alive.</summary>
     /// <param name="cancellationToken">Cancels waiting for another start, stop or restart to finish.</param>
     /// <returns>Started with the new pid, already running, precondition failed, or failed (the status is then <see cref="GatewayStatus.Error"/>).</returns>
