@@ -124,6 +124,13 @@ public sealed partial class DashboardTests
         await page.Locator("#start-button").ClickAsync();
         await Expect(badge).ToHaveTextAsync("running", new() { Timeout = GatewayTimeoutMs });
         await Expect(pid).ToHaveTextAsync(ProcessId());
+        var first = await ReadPidAsync(pid);
+
+        // The first crash after a healthy run is restarted at once; the second waits out the (long) backoff.
+        KillGateway(first);
+        await Expect(pid).Not.ToHaveTextAsync(first.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = GatewayTimeoutMs });
+        await Expect(badge).ToHaveTextAsync("running", new() { Timeout = GatewayTimeoutMs });
+        await Expect(pid).ToHaveTextAsync(ProcessId());
         KillGateway(await ReadPidAsync(pid));
 
         await Expect(badge).ToHaveTextAsync("restarting", new() { Timeout = GatewayTimeoutMs });
