@@ -20,7 +20,7 @@ public sealed class CrashRestartPolicyTests
     private static async Task<FakeProcess> CrashBeforeHealthyAsync(ManagerFixture fixture)
     {
         fixture.Probe.Answer = HealthProbeResult.Unreachable("not yet");
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         var process = fixture.Launcher.Last;
         process.ExitWithCode(1);
         await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Restarting && e.NextRestartTime is not null);
@@ -68,7 +68,7 @@ public sealed class CrashRestartPolicyTests
             o.CrashLoopMaxExits = 100;
         });
         fixture.Probe.Answer = HealthProbeResult.Unreachable("not yet");
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         var delays = new List<TimeSpan>();
 
         for (var attempt = 1; attempt <= 5; attempt++)
@@ -106,7 +106,7 @@ public sealed class CrashRestartPolicyTests
     {
         await using var fixture = Create();
         fixture.Probe.Answer = HealthProbeResult.Unreachable("not yet");
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         for (var attempt = 1; attempt <= 4; attempt++)
         {
@@ -168,7 +168,7 @@ public sealed class CrashRestartPolicyTests
         await using var fixture = Create();
         await CrashBeforeHealthyAsync(fixture);
 
-        var stop = await fixture.Manager.StopAsync();
+        var stop = await fixture.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStopOutcome.NotRunning, stop.Outcome);
         var stopped = await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
@@ -184,7 +184,7 @@ public sealed class CrashRestartPolicyTests
         await using var fixture = Create();
         await CrashBeforeHealthyAsync(fixture);
 
-        var result = await fixture.Manager.StartAsync();
+        var result = await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartOutcome.Started, result.Outcome);
         var running = await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == result.ProcessId);
@@ -229,7 +229,7 @@ public sealed class CrashRestartPolicyTests
         await CrashBeforeHealthyAsync(fixture);
         fixture.Launcher.SpawnError = "could not start '/opt/gateway/picoclaw': Permission denied";
 
-        var start = await fixture.Manager.StartAsync();
+        var start = await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartOutcome.Failed, start.Outcome);
         var error = fixture.Manager.Current;
@@ -243,8 +243,8 @@ public sealed class CrashRestartPolicyTests
         await using var fixture = Create(GatewayRestartPolicy.Always);
         await fixture.StartRunningAsync();
 
-        var stop = await fixture.Manager.StopAsync();
-        await stop.Exited;
+        var stop = await fixture.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
+        await stop.Exited.WaitAsync(TestTimeouts.Wait);
 
         await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
         fixture.Time.Advance(TimeSpan.FromMinutes(5));

@@ -1,4 +1,3 @@
-using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Tests.Testing;
 
 namespace Pico.Gateway.Management.Tests.Supervision;
@@ -11,7 +10,7 @@ public sealed class GatewayManagerStateMachineTests
     {
         await using var fixture = new ManagerFixture();
 
-        var result = await fixture.Manager.StartAsync();
+        var result = await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartOutcome.Started, result.Outcome);
         var process = Assert.Single(fixture.Launcher.Started);
@@ -27,7 +26,7 @@ public sealed class GatewayManagerStateMachineTests
         await using var fixture = new ManagerFixture();
         fixture.Launcher.SpawnError = "could not start '/opt/gateway/picoclaw': No such file or directory";
 
-        var result = await fixture.Manager.StartAsync();
+        var result = await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartOutcome.Failed, result.Outcome);
         Assert.Equal(fixture.Launcher.SpawnError, result.Message);
@@ -42,7 +41,7 @@ public sealed class GatewayManagerStateMachineTests
         await using var fixture = new ManagerFixture();
         fixture.Probe.Answer = FakeHealthProbe.HealthyWith("""{"status":"ok","uptime":1.5}""");
 
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         var running = await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Running);
         Assert.Equal("ok", running.HealthDetails!["status"].GetString());
@@ -53,7 +52,7 @@ public sealed class GatewayManagerStateMachineTests
     public async Task Starting_keeps_probing_until_the_first_healthy_answer()
     {
         await using var fixture = new ManagerFixture();
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         await fixture.Time.AdvanceUntilAsync(() => fixture.Probe.CallCount >= 3, fixture.Options.StartupProbeInterval);
         Assert.Equal(GatewayStatus.Starting, fixture.Manager.Current.Status);
 
@@ -67,7 +66,7 @@ public sealed class GatewayManagerStateMachineTests
     public async Task Starting_that_misses_the_deadline_publishes_error()
     {
         await using var fixture = new ManagerFixture(o => o.StartupTimeout = TimeSpan.FromSeconds(15));
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Starting);
 
         fixture.Time.Advance(TimeSpan.FromSeconds(15));
@@ -81,7 +80,7 @@ public sealed class GatewayManagerStateMachineTests
     public async Task Error_after_a_missed_deadline_recovers_to_running_when_the_gateway_becomes_healthy()
     {
         await using var fixture = new ManagerFixture();
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         fixture.Time.Advance(fixture.Options.StartupTimeout);
         await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Error);
 
@@ -166,12 +165,12 @@ public sealed class GatewayManagerStateMachineTests
         }
         else
         {
-            await fixture.Manager.StartAsync();
+            await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
             process = fixture.Launcher.Last;
         }
 
-        var result = await fixture.Manager.StopAsync();
-        await result.Exited;
+        var result = await fixture.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
+        await result.Exited.WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStopOutcome.Stopping, result.Outcome);
         Assert.Equal(process.Id, result.ProcessId);
@@ -193,13 +192,13 @@ public sealed class GatewayManagerStateMachineTests
         fixture.Launcher.NextIgnoresTerminate = true;
         var process = await fixture.StartRunningAsync();
 
-        var result = await fixture.Manager.StopAsync();
+        var result = await fixture.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStopOutcome.Stopping, result.Outcome);
         Assert.False(result.Exited.IsCompleted);
         Assert.Equal(GatewayStatus.Stopping, fixture.Manager.Current.Status);
         await fixture.Time.AdvanceToTimerAsync(TimeSpan.FromSeconds(5));
-        await result.Exited;
+        await result.Exited.WaitAsync(TestTimeouts.Wait);
         Assert.Equal(1, process.KillSignals);
         var stopped = await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Stopped, occurrence: 2);
         Assert.Equal(9, stopped.LastExitSignal);
@@ -213,10 +212,10 @@ public sealed class GatewayManagerStateMachineTests
         var process = await fixture.StartRunningAsync();
         process.IgnoresKill = true;
 
-        var result = await fixture.Manager.StopAsync();
+        var result = await fixture.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
         await fixture.Time.AdvanceToTimerAsync(fixture.Options.StopTimeout);
         await fixture.Time.AdvanceToTimerAsync(fixture.Options.KillTimeout);
-        await result.Exited;
+        await result.Exited.WaitAsync(TestTimeouts.Wait);
 
         var error = await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Error);
         Assert.Equal(process.Id, error.ProcessId);
@@ -231,7 +230,7 @@ public sealed class GatewayManagerStateMachineTests
     {
         await using var fixture = new ManagerFixture();
 
-        var result = await fixture.Manager.StopAsync();
+        var result = await fixture.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStopOutcome.NotRunning, result.Outcome);
         Assert.True(result.Exited.IsCompleted);
@@ -244,7 +243,7 @@ public sealed class GatewayManagerStateMachineTests
     public async Task A_process_that_exits_on_its_own_is_published_as_stopped_with_the_exit_code(GatewayStatus before)
     {
         await using var fixture = new ManagerFixture();
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         var process = fixture.Launcher.Last;
         if (before == GatewayStatus.Running)
         {
@@ -273,7 +272,7 @@ public sealed class GatewayManagerStateMachineTests
         await using var fixture = new ManagerFixture();
         var process = await fixture.StartRunningAsync();
 
-        var result = await fixture.Manager.StartAsync();
+        var result = await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartResult.AlreadyRunning(process.Id), result);
         Assert.Single(fixture.Launcher.Started);
@@ -285,7 +284,7 @@ public sealed class GatewayManagerStateMachineTests
         await using var fixture = new ManagerFixture();
         fixture.Condition.NotReadyReason = "no default model configured";
 
-        var result = await fixture.Manager.StartAsync();
+        var result = await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartResult.PreconditionFailed("no default model configured"), result);
         Assert.Empty(fixture.Launcher.Started);
@@ -300,7 +299,7 @@ public sealed class GatewayManagerStateMachineTests
         await using var fixture = new ManagerFixture();
         var old = await fixture.StartRunningAsync();
 
-        var result = await fixture.Manager.RestartAsync();
+        var result = await fixture.Manager.RestartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartOutcome.Started, result.Outcome);
         var replacement = fixture.Launcher.Last;
@@ -323,7 +322,7 @@ public sealed class GatewayManagerStateMachineTests
         var before = fixture.Manager.Current;
         fixture.Condition.NotReadyReason = "default model \"gpt\" has no credentials configured";
 
-        var result = await fixture.Manager.RestartAsync();
+        var result = await fixture.Manager.RestartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartOutcome.PreconditionFailed, result.Outcome);
         Assert.Equal(0, process.TerminateSignals);
@@ -346,7 +345,7 @@ public sealed class GatewayManagerStateMachineTests
         await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Restarting);
         await fixture.Time.AdvanceToTimerAsync(fixture.Options.StopTimeout);
         await fixture.Time.AdvanceToTimerAsync(fixture.Options.KillTimeout);
-        var result = await restart;
+        var result = await restart.WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartOutcome.Failed, result.Outcome);
         Assert.Equal(old.Id, result.ProcessId);
@@ -368,7 +367,7 @@ public sealed class GatewayManagerStateMachineTests
         var old = await fixture.StartRunningAsync();
         fixture.Launcher.SpawnError = "could not start: Permission denied";
 
-        var result = await fixture.Manager.RestartAsync();
+        var result = await fixture.Manager.RestartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartResult.Failed("could not start: Permission denied"), result);
         Assert.True(old.HasExited);
@@ -383,7 +382,7 @@ public sealed class GatewayManagerStateMachineTests
         await using var fixture = new ManagerFixture();
         fixture.Probe.Answer = HealthProbeResult.Healthy();
 
-        var result = await fixture.Manager.RestartAsync();
+        var result = await fixture.Manager.RestartAsync().WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(GatewayStartOutcome.Started, result.Outcome);
         await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Running);
@@ -396,7 +395,7 @@ public sealed class GatewayManagerStateMachineTests
         await using var fixture = new ManagerFixture();
         await fixture.StartRunningAsync();
         fixture.Probe.Answer = HealthProbeResult.Unreachable("connection refused");
-        await fixture.Manager.RestartAsync();
+        await fixture.Manager.RestartAsync().WaitAsync(TestTimeouts.Wait);
 
         fixture.Time.Advance(fixture.Options.StartupTimeout);
 
@@ -416,7 +415,7 @@ public sealed class GatewayManagerStateMachineTests
             1 => fixture.Manager.RestartAsync(),
             _ => fixture.Manager.StopAsync().ContinueWith(t => t.Result.Exited, TaskScheduler.Default).Unwrap(),
         }).ToList();
-        await Task.WhenAll(operations);
+        await Task.WhenAll(operations).WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal(1, fixture.Launcher.MaxConcurrentLive);
         Assert.True(fixture.Launcher.LiveCount <= 1);
@@ -439,7 +438,7 @@ public sealed class GatewayManagerStateMachineTests
         var required = await fixture.Recorder.WaitForAsync(e => e.RestartRequired);
         Assert.Equal(("model-a", "model-b"), (required.BootFingerprint, required.CurrentFingerprint));
 
-        var restart = await fixture.Manager.RestartAsync();
+        var restart = await fixture.Manager.RestartAsync().WaitAsync(TestTimeouts.Wait);
         var running = await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == restart.ProcessId);
         Assert.False(running.RestartRequired);
         Assert.Equal("model-b", running.BootFingerprint);
@@ -450,7 +449,7 @@ public sealed class GatewayManagerStateMachineTests
     {
         await using var fixture = new ManagerFixture();
         fixture.Fingerprint.Value = "model-a";
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         fixture.Fingerprint.Value = "model-b";
 
         await fixture.Manager.TickAsync(CancellationToken.None);
@@ -493,7 +492,7 @@ public sealed class GatewayManagerStateMachineTests
     {
         await using var fixture = new ManagerFixture();
         fixture.Probe.Answer = FakeHealthProbe.HealthyWith("""{"uptime":1}""");
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         var running = await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Running);
 
         fixture.Probe.Answer = FakeHealthProbe.HealthyWith("""{"uptime":2}""");
@@ -513,7 +512,7 @@ public sealed class GatewayManagerStateMachineTests
         var fixture = new ManagerFixture();
         var process = await fixture.StartRunningAsync();
 
-        await fixture.Manager.DisposeAsync();
+        await fixture.Manager.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Wait);
 
         Assert.True(process.HasExited);
         Assert.Equal(1, process.TerminateSignals);
@@ -526,7 +525,7 @@ public sealed class GatewayManagerStateMachineTests
     {
         var sink = new RecordingSink();
         await using var fixture = new ManagerFixture(sinks: [sink, new ThrowingSink()]);
-        await fixture.Manager.StartAsync();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
 
         fixture.Launcher.Last.WriteLine(GatewayLogStream.StandardOutput, "hello");
         fixture.Launcher.Last.WriteLine(GatewayLogStream.StandardError, "oops");
@@ -547,7 +546,7 @@ public sealed class GatewayManagerStateMachineTests
         await fixture.StartRunningAsync();
         fixture.Launcher.Last.WriteLine(GatewayLogStream.StandardOutput, "first run");
 
-        await fixture.Manager.RestartAsync();
+        await fixture.Manager.RestartAsync().WaitAsync(TestTimeouts.Wait);
         fixture.Launcher.Last.WriteLine(GatewayLogStream.StandardOutput, "second run");
 
         var page = fixture.Logs.Read(0, 1);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.Supervision;
 
 namespace Pico.Gateway.Management.Tests.Testing;
@@ -55,7 +54,7 @@ internal sealed class ManagerFixture : IAsyncDisposable
     public async Task<FakeProcess> StartRunningAsync()
     {
         Probe.Answer = HealthProbeResult.Healthy();
-        var result = await Manager.StartAsync();
+        var result = await Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
         Assert.Equal(GatewayStartOutcome.Started, result.Outcome);
         await Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == result.ProcessId);
         return Launcher.Last;
@@ -63,7 +62,7 @@ internal sealed class ManagerFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Manager.DisposeAsync();
+        await Manager.DisposeAsync().AsTask().WaitAsync(Options.StopTimeout + Options.KillTimeout + TestTimeouts.Wait);
         Recorder.Dispose();
     }
 }
