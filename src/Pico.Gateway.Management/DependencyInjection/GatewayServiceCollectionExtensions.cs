@@ -151,6 +151,13 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IConfigureOptions<GatewayOptions>>(provider => new GatewayOptionsBinder(optionsName, SourceOf(provider, key)));
         services.AddSingleton<IValidateOptions<GatewayOptions>>(provider => new GatewayOptionsValidator(optionsName, SourceOf(provider, key).Path));
 
+        // A reloaded configuration reaches the next start or restart (the manager reads the monitor at each spawn).
+        services.AddSingleton<IOptionsChangeTokenSource<GatewayOptions>>(provider => new ValidatedReloadTokenSource(
+            optionsName,
+            SourceOf(provider, key).Section,
+            provider.GetRequiredService<IOptionsFactory<GatewayOptions>>(),
+            provider.GetService<ILoggerFactory>()?.CreateLogger("Pico.Gateway.Management.GatewayManager") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+
         services.TryAddKeyedSingleton<IHealthProbe, HttpHealthProbe>(key);
         services.TryAddKeyedSingleton<IGatewayConfigurationFingerprint, NoConfigurationFingerprint>(key);
         services.TryAddKeyedSingleton(key, (provider, _) => new GatewayLogBuffer(OptionsOf(provider, optionsName).LogCapacity));

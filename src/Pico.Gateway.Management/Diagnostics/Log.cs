@@ -80,6 +80,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 41, EventName = "GatewayOwnedElsewhere", Level = LogLevel.Warning, Message = "The gateway is managed by another host ({Owner}); this host neither adopts, starts nor stops it, and takes over when that host goes")]
     public static partial void GatewayOwnedElsewhere(ILogger logger, string owner);
 
+    [LoggerMessage(EventId = 43, EventName = "ReloadedOptionsInvalid", Level = LogLevel.Error, Message = "The reloaded gateway configuration is not valid and is ignored; the options in force stay: {Errors}")]
+    public static partial void ReloadedOptionsInvalid(ILogger logger, string errors);
+
     [LoggerMessage(EventId = 42, EventName = "GatewayOwnershipTaken", Level = LogLevel.Information, Message = "This host now owns the gateway (lock {LockFile})")]
     public static partial void GatewayOwnershipTaken(ILogger logger, string lockFile);
 
