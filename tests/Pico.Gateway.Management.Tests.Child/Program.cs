@@ -6,13 +6,13 @@ internal static class Program
 
     private const string Usage = """
         usage: Pico.Gateway.Management.Tests.Child <mode> [options]
-          healthy --port N [--delay-ms D] [--status CODE] [--body JSON] [--health-file PATH] [--exit-route PATH]
+          healthy --port N [--delay-ms D] [--status CODE] [--body JSON] [--health-file PATH] [--exit-route PATH] [--content-type TYPE]
           ignore-term --port N [healthy options]
           grandchild --port N [healthy options]
           sleep
           long-line [--bytes N] [--then K] [--port N [healthy options]]
           flood [--lines N] [--stderr-lines M]
-          exit [--code C]
+          exit [--code C] [--stderr TEXT]
           never-healthy
           invalid-utf8
           escapee --how plain|daemon|setpgid|cheap-daemon --pid-file PATH [--port N [healthy options]]

@@ -33,6 +33,7 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
         [nameof(GatewayOptions.CrashLoopMaxExits)] = CheckWholeNumber,
         [nameof(GatewayOptions.AutoStart)] = CheckBoolean,
         [nameof(GatewayOptions.InheritEnvironment)] = CheckBoolean,
+        [nameof(GatewayOptions.StrictHealthCheck)] = CheckBoolean,
         [nameof(GatewayOptions.RestartPolicy)] = CheckRestartPolicy,
         [nameof(GatewayOptions.Containment)] = CheckContainment,
     };

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Pico.Gateway.Management.Diagnostics;
+using Pico.Gateway.Management.Health;
 
 namespace Pico.Gateway.Management.Supervision;
 
@@ -110,9 +111,15 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
         Log.StartupTimedOut(logger, run.Id, run.Options.StartupTimeout);
     }
 
+    /// <summary>
+    /// Probes a starting run until it is healthy: every <see cref="GatewayOptions.StartupProbeInterval"/> at first, then each wait
+    /// doubles up to <see cref="GatewayOptions.HealthCheckInterval"/>, so a slow gateway is not asked thousands of times. Each outcome
+    /// is published in words when it changes; an answer that can never become healthy ends the startup at once.
+    /// </summary>
     private async Task ProbeUntilHealthyAsync(ProcessRun run)
     {
         var cancellationToken = run.Cancellation.Token;
+        var delay = run.Options.StartupProbeInterval;
         try
         {
             while (true)
@@ -131,12 +138,64 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
                     return;
                 }
 
-                await Task.Delay(run.Options.StartupProbeInterval, time, cancellationToken).ConfigureAwait(false);
+                if (CommitStartupOutcome(run, result))
+                {
+                    return;
+                }
+
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                delay = NextStartupDelay(delay, run.Options);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>The wait after <paramref name="delay"/>: doubled, at most the steady interval, never less than the first.</summary>
+    internal static TimeSpan NextStartupDelay(TimeSpan delay, GatewayOptions options)
+    {
+        var doubled = delay < options.HealthCheckInterval ? delay * 2 : delay;
+        return TimeSpan.FromTicks(Math.Max(options.StartupProbeInterval.Ticks, Math.Min(doubled.Ticks, options.HealthCheckInterval.Ticks)));
+    }
+
+    /// <summary>Publishes a starting run's probe outcome when it changed; true when the answer ended the startup (it can never be healthy).</summary>
+    private bool CommitStartupOutcome(ProcessRun run, HealthProbeResult result)
+    {
+        GatewayTransition transition;
+        lock (state.Gate)
+        {
+            if (!IsStartingUp_NeedsLock(run))
+            {
+                return true;
+            }
+
+            if (result.CannotBecomeHealthy)
+            {
+                transition = GatewayTransitions.AnswerCannotBecomeHealthy(state.Current, result);
+            }
+            else
+            {
+                var detail = ReadinessWords.Of(result);
+                if (detail == state.Current.StartupDetail)
+                {
+                    return false;
+                }
+
+                transition = GatewayTransitions.StartupProbed(state.Current, detail);
+            }
+
+            state.Commit_NeedsLock(transition.Next);
+        }
+
+        if ((transition.Effects & GatewayEffects.EndStartup) == 0)
+        {
+            return false;
+        }
+
+        run.EndStartup();
+        Log.GatewayUnhealthy(logger, run.Id, transition.Next.LastError ?? "unhealthy");
+        return true;
     }
 
     private bool TryCommitFirstHealthy(ProcessRun run, HealthProbeResult result)
@@ -168,7 +227,7 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
             var timeoutAfter = run.Options.HealthCheckTimeout;
             using var timeout = new CancellationTokenSource(timeoutAfter, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            var context = new HealthProbeContext(run.HealthUrl, run.Id, state.Current.Status);
+            var context = new HealthProbeContext(run.HealthUrl, run.Id, state.Current.Status) { Strict = run.Options.StrictHealthCheck };
             var started = time.GetTimestamp();
             try
             {

@@ -152,7 +152,7 @@ internal sealed class GatewayRunTracker(
                 state.Run = null;
                 var now = time.GetUtcNow();
                 var decision = run.StopCause == GatewayExitCause.None ? crashRestarts.Decide_NeedsLock(exit, run.RunningSince, now) : default;
-                transition = GatewayTransitions.Exited(state.Current, run.StopCause, exit, now, decision);
+                transition = GatewayTransitions.Exited(state.Current, run.StopCause, exit, now, decision, output.StderrTail.Snapshot());
                 state.Commit_NeedsLock(transition.Next);
                 if ((transition.Effects & GatewayEffects.ScheduleCrashRestart) != 0)
                 {
