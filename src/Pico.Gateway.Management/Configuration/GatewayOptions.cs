@@ -64,6 +64,13 @@ public sealed class GatewayOptions
     /// </value>
     public bool StrictHealthCheck { get; set; }
 
+    /// <summary>
+    /// Gets how a starting gateway tells it is ready (HTTP, TCP, <c>sd_notify</c> or an output line) and how a running one is
+    /// checked; bound from <c>Gateway:Readiness</c>.
+    /// </summary>
+    /// <value>The default value probes <see cref="HealthCheckUrl"/> for both.</value>
+    public GatewayReadinessOptions Readiness { get; } = new();
+
     /// <summary>Gets or sets how often a running gateway is probed and the start conditions and fingerprint are re-evaluated.</summary>
     /// <value>The default value is 2 seconds.</value>
     public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -60,6 +60,12 @@ public sealed record GatewayEvent
     public string? StartupDetail { get; init; }
 
     /// <summary>
+    /// Gets the last <c>STATUS=</c> text a <see cref="GatewayReadinessMode.Notify"/> gateway sent (or <c>stopping</c>, <c>reloading</c>,
+    /// <c>errno N</c> for <c>STOPPING=1</c>, <c>RELOADING=1</c>, <c>ERRNO=N</c>); <see langword="null"/> when its process goes.
+    /// </summary>
+    public string? StatusText { get; init; }
+
+    /// <summary>
     /// Gets the last few lines (at most 5, 1 KiB in all) the last gateway process wrote to stderr before it exited unasked, oldest
     /// first; <see langword="null"/> after a requested stop or restart. When it exited while starting or the crash loop limit was
     /// reached, <see cref="LastError"/> ends with them too.
@@ -110,6 +116,7 @@ public sealed record GatewayEvent
         && StartBlockedReason == other.StartBlockedReason
         && HealthStatusCode == other.HealthStatusCode
         && StartupDetail == other.StartupDetail
+        && StatusText == other.StatusText
         && ReferenceEquals(LastStderr, other.LastStderr)
         && LastError == other.LastError
         && LastExitCode == other.LastExitCode

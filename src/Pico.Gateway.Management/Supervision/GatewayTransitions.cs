@@ -91,6 +91,18 @@ internal static class GatewayTransitions
     /// <summary>While starting, a readiness probe did not find the gateway ready: its outcome in words, published when it changes.</summary>
     public static GatewayTransition StartupProbed(GatewayEvent current, string detail) => new(current with { StartupDetail = detail });
 
+    /// <summary>A Notify gateway sent a status (STATUS=, or STOPPING=1, RELOADING=1, ERRNO= in words).</summary>
+    public static GatewayTransition StatusNotified(GatewayEvent current, string text) => new(current with { StatusText = text });
+
+    /// <summary>
+    /// running → error: a Notify gateway sent no WATCHDOG=1 within the watchdog timeout: it is hung. It is then killed, and its exit
+    /// is a crash the restart policy decides about.
+    /// </summary>
+    public static GatewayTransition WatchdogExpired(GatewayEvent current, TimeSpan timeout) =>
+        new(
+            current with { Status = GatewayStatus.Error, HealthDetails = null, LastError = $"watchdog: no WATCHDOG=1 within {Durations.Format(timeout)}" },
+            GatewayEffects.ReportUnhealthy);
+
     /// <summary>
     /// starting / restarting → error at once: the answer can never become healthy as it stands (a strict probe got a content type
     /// that is not JSON), so waiting for the deadline would only delay the news. The steady ticks still probe it, to see it recover.
@@ -197,6 +209,7 @@ internal static class GatewayTransitions
             HealthText = null,
             HealthStatusCode = null,
             StartupDetail = null,
+            StatusText = null,
             OptionsChanged = false,
             ContainmentMode = null,
         };
