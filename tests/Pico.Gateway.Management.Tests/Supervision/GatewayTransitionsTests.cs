@@ -36,7 +36,7 @@ public sealed partial class GatewayTransitionsTests
         ("starting", "error", "StartupTimeout passed without a healthy probe", s => GatewayTransitions.DeadlinePassed(s, TimeSpan.FromSeconds(15))),
         ("starting", "error", "answer that can never be healthy (strict probe, content type not JSON)", s => GatewayTransitions.AnswerCannotBecomeHealthy(s, TextAnswer)),
         ("restarting", "error", "replacement's answer can never be healthy", s => GatewayTransitions.AnswerCannotBecomeHealthy(s, TextAnswer)),
-        ("running", "error", "unhealthy answer (non-200 or not a JSON object, status_code set)", s => GatewayTransitions.UnhealthyAnswer(s, HealthProbeResult.Unhealthy(503, "HTTP 503"))),
+        ("running", "error", "unhealthy answer (non-2xx; strict: non-200 or not a JSON object; status_code set)", s => GatewayTransitions.UnhealthyAnswer(s, HealthProbeResult.Unhealthy(503, "HTTP 503"))),
         ("running", "error", "Notify watchdog: no WATCHDOG=1 within WatchdogTimeout (then killed)", s => GatewayTransitions.WatchdogExpired(s, TimeSpan.FromSeconds(10))),
         ("running", "error", "UnhealthyThreshold probes in a row unanswered", s => GatewayTransitions.Unanswered(s, HealthProbeResult.Unreachable("refused"), 3, 3)),
         ("error", "running", "healthy probe while the process is alive", s => GatewayTransitions.Healthy(s, HealthyAnswer)),
