@@ -14,6 +14,8 @@ internal static class Program
           healthy --port N [--stamps FILE]      serve GET /health (200, JSON object) on 127.0.0.1:N until SIGTERM
           flood [--lines N] [--stamps FILE]     write N short lines ("line 1".."line N") to stdout, then exit 0
           exit [--code C]                       exit at once with code C
+          notify [--stamps FILE]                send READY=1 to NOTIFY_SOCKET, then wait for SIGTERM
+          ready-line [--stamps FILE]            write "gateway ready" to stdout, then wait for SIGTERM
         """;
 
     public static int Main(string[] args)
@@ -38,6 +40,8 @@ internal static class Program
                 return HealthServer.Run(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), stamps);
             case "flood":
                 return Flood.Run(int.Parse(options.GetValueOrDefault("lines", "1000000"), System.Globalization.CultureInfo.InvariantCulture), stamps, started);
+            case "notify" or "ready-line":
+                return SelfReport.Run(args[0], stamps);
             case "exit":
                 return int.Parse(options.GetValueOrDefault("code", "0"), System.Globalization.CultureInfo.InvariantCulture);
             default:

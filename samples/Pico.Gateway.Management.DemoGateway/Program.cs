@@ -64,7 +64,9 @@ internal static class Program
 
         await using (server)
         {
+            using var notifier = new SystemdNotifier();
             Console.Out.WriteLine($"demo gateway listening on http://{FormatAuthority(host, server.Port)}");
+            notifier.Send($"READY=1\nSTATUS=listening on {FormatAuthority(host, server.Port)}");
             using var heartbeat = new PeriodicTimer(HeartbeatInterval);
             var tick = heartbeat.WaitForNextTickAsync().AsTask();
             while (await Task.WhenAny(tick, shutdown.Task) == tick)
@@ -72,6 +74,8 @@ internal static class Program
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"heartbeat uptime={(long)gateway.Uptime.TotalSeconds}s"));
                 tick = heartbeat.WaitForNextTickAsync().AsTask();
             }
+
+            notifier.Send("STOPPING=1");
         }
 
         return 0;

@@ -32,7 +32,7 @@ internal sealed class HealthResponder(HealthSettings settings)
         }
 
         var (statusCode, body) = ReadHealthFile() ?? (settings.StatusCode, settings.Body);
-        return new HttpReply(statusCode, body ?? DefaultBody());
+        return new HttpReply(statusCode, body ?? DefaultBody(), ContentType: settings.ContentType);
     }
 
     private HttpReply RespondToExit(HttpRequestHead request)

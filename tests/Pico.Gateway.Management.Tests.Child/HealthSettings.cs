@@ -1,6 +1,6 @@
 namespace Pico.Gateway.Management.Tests.Child;
 
-internal sealed record HealthSettings(int Port, int DelayMs, int StatusCode, string? Body, string? HealthFile, string? ExitRoute)
+internal sealed record HealthSettings(int Port, int DelayMs, int StatusCode, string? Body, string? HealthFile, string? ExitRoute, string ContentType)
 {
     public static HealthSettings Read(CommandLine commandLine, int port) => new(
         port,
@@ -8,5 +8,6 @@ internal sealed record HealthSettings(int Port, int DelayMs, int StatusCode, str
         commandLine.GetInt32("status", 200),
         commandLine.GetString("body"),
         commandLine.GetString("health-file"),
-        commandLine.GetString("exit-route"));
+        commandLine.GetString("exit-route"),
+        commandLine.GetString("content-type") ?? "application/json");
 }

@@ -115,8 +115,14 @@ internal static class Modes
     public static int Exit(CommandLine commandLine)
     {
         var code = commandLine.GetInt32("code", 3);
+        var stderr = commandLine.GetString("stderr");
         commandLine.EnsureAllOptionsUsed();
         Console.Out.WriteLine($"EXITING {code}");
+        if (stderr is not null)
+        {
+            Console.Error.WriteLine(stderr);
+        }
+
         return code;
     }
 

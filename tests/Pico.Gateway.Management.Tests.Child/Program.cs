@@ -6,18 +6,21 @@ internal static class Program
 
     private const string Usage = """
         usage: Pico.Gateway.Management.Tests.Child <mode> [options]
-          healthy --port N [--delay-ms D] [--status CODE] [--body JSON] [--health-file PATH] [--exit-route PATH]
+          healthy --port N [--delay-ms D] [--status CODE] [--body JSON] [--health-file PATH] [--exit-route PATH] [--content-type TYPE]
           ignore-term --port N [healthy options]
           grandchild --port N [healthy options]
           sleep
           long-line [--bytes N] [--then K] [--port N [healthy options]]
           flood [--lines N] [--stderr-lines M]
-          exit [--code C]
+          exit [--code C] [--stderr TEXT]
           never-healthy
           invalid-utf8
           escapee --how plain|daemon|setpgid|cheap-daemon --pid-file PATH [--port N [healthy options]]
           daemonize --pid-file PATH
           hold --pid-file PATH [--escape setsid|setpgid]
+          notify [--send A|B] [--via self|grandchild] [--trigger-file PATH] [--watchdog-pings N]
+          notify-sender [--send A|B]
+          ready-line [--first TEXT] [--second TEXT]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -39,6 +42,9 @@ internal static class Program
                 "escapee" => await EscapeeModes.EscapeeAsync(commandLine),
                 "daemonize" => EscapeeModes.Daemonize(commandLine),
                 "hold" => await EscapeeModes.HoldAsync(commandLine),
+                "notify" => await NotifyModes.NotifyAsync(commandLine),
+                "notify-sender" => await NotifyModes.NotifySenderAsync(commandLine),
+                "ready-line" => await NotifyModes.ReadyLineAsync(commandLine),
                 _ => throw new UsageException($"unknown mode '{commandLine.Mode}'"),
             };
         }

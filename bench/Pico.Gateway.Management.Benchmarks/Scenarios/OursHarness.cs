@@ -16,7 +16,7 @@ internal sealed class OursHarness : IAsyncDisposable
     private readonly HttpHealthProbe _probe = new();
     private readonly IDisposable _subscription;
 
-    public OursHarness(string directory, string[] arguments, IEnumerable<ILogSink>? sinks = null)
+    public OursHarness(string directory, string[] arguments, IEnumerable<ILogSink>? sinks = null, Action<GatewayOptions>? configure = null)
     {
         Stamps = new StampFile(Path.Combine(directory, $"stamps-{Guid.NewGuid():N}.txt"));
         Port = FreePort.Next();
@@ -33,6 +33,7 @@ internal sealed class OursHarness : IAsyncDisposable
 
         Options.Arguments.Add("--stamps");
         Options.Arguments.Add(Stamps.Path);
+        configure?.Invoke(Options);
         Logs = new GatewayLogBuffer(Options.LogCapacity);
         Manager = new GatewayManager(
             Microsoft.Extensions.Options.Options.DefaultName,

@@ -36,6 +36,34 @@ internal static class OursScenarios
         }
     }
 
+    /// <summary>
+    /// (1) for the push modes: the child says it is ready (READY=1 on the notify socket, or a line on stdout, stamped just before)
+    /// → the running event. Nothing is polled: no HTTP, no probe interval.
+    /// </summary>
+    public static async Task PushReadinessAsync(string directory, int repetitions, GatewayReadinessMode mode, Measurements into)
+    {
+        var key = mode == GatewayReadinessMode.Notify ? "readiness.notify" : "readiness.outputLine";
+        await using var ours = new OursHarness(
+            directory,
+            [mode == GatewayReadinessMode.Notify ? "notify" : "ready-line"],
+            configure: options =>
+            {
+                options.Readiness.Mode = mode;
+                options.Readiness.OutputPattern = "^gateway ready$";
+                options.Readiness.Liveness = GatewayLivenessMode.None;
+            });
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            var (pid, _, running) = await ours.StartRunningAsync();
+            var ready = await ours.Stamps.WaitAsync("ready", pid);
+            await ours.StopAsync();
+            if (i > 0)
+            {
+                into[key].Add(Clock.Ms(running - ready));
+            }
+        }
+    }
+
     /// <summary>(2) SIGKILL of the gateway → stopped event; also SIGKILL → the kernel's exit notification, which no supervisor can beat.</summary>
     public static async Task CrashAsync(string directory, int repetitions, Measurements into)
     {

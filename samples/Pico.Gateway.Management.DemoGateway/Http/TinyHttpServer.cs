@@ -141,7 +141,7 @@ internal sealed class TinyHttpServer : IAsyncDisposable
         var body = Encoding.UTF8.GetBytes(reply.JsonBody);
         var head = string.Create(
             CultureInfo.InvariantCulture,
-            $"HTTP/1.1 {reply.StatusCode} {ReasonPhrase(reply.StatusCode)}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+            $"HTTP/1.1 {reply.StatusCode} {ReasonPhrase(reply.StatusCode)}\r\nContent-Type: {reply.ContentType}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
         var message = new byte[Encoding.ASCII.GetByteCount(head) + body.Length];
         var written = Encoding.ASCII.GetBytes(head, message);
         body.CopyTo(message, written);

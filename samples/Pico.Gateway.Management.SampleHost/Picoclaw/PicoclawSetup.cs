@@ -81,6 +81,12 @@ internal sealed class PicoclawSetup
             options.HealthCheckUrl = HealthCheckUrl.AbsoluteUri;
         }
 
+        // picoclaw's rule: healthy is HTTP 200 with a JSON object body, whose fields the dashboard shows.
+        if (string.IsNullOrWhiteSpace(section[nameof(GatewayOptions.StrictHealthCheck)]))
+        {
+            options.StrictHealthCheck = true;
+        }
+
         // The gateway must read the same file the host's start conditions read.
         options.Environment.TryAdd(PicoclawPaths.ConfigVariable, ConfigPath);
 

@@ -53,12 +53,33 @@ public sealed class GatewayOptions
     /// <value>The default value is <c>http://127.0.0.1:18790/health</c>.</value>
     public string HealthCheckUrl { get; set; } = "http://127.0.0.1:18790/health";
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the default probe counts only HTTP 200 with a JSON object body as healthy (picoclaw's
+    /// rule; the sample host turns it on). A 200 whose content type is not JSON then ends a start in <see cref="GatewayStatus.Error"/>
+    /// at once, since it can never become healthy.
+    /// </summary>
+    /// <value>
+    /// The default value is <see langword="false"/>: any 2xx is healthy, as Kubernetes' <c>httpGet</c> probe and Aspire count it; a
+    /// JSON object body becomes <see cref="GatewayEvent.HealthDetails"/>, any other body <see cref="GatewayEvent.HealthText"/>.
+    /// </value>
+    public bool StrictHealthCheck { get; set; }
+
+    /// <summary>
+    /// Gets how a starting gateway tells it is ready (HTTP, TCP, <c>sd_notify</c> or an output line) and how a running one is
+    /// checked; bound from <c>Gateway:Readiness</c>.
+    /// </summary>
+    /// <value>The default value probes <see cref="HealthCheckUrl"/> for both.</value>
+    public GatewayReadinessOptions Readiness { get; } = new();
+
     /// <summary>Gets or sets how often a running gateway is probed and the start conditions and fingerprint are re-evaluated.</summary>
     /// <value>The default value is 2 seconds.</value>
     public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Gets or sets how often a starting gateway is probed until it answers healthy.</summary>
-    /// <value>The default value is 5 milliseconds, so <see cref="GatewayStatus.Running"/> follows the first healthy answer closely.</value>
+    /// <summary>
+    /// Gets or sets how long a starting gateway's first unanswered probe waits for the next; each further wait doubles, up to
+    /// <see cref="HealthCheckInterval"/>, until it answers healthy.
+    /// </summary>
+    /// <value>The default value is 5 milliseconds, so <see cref="GatewayStatus.Running"/> follows a quick gateway's first healthy answer closely.</value>
     public TimeSpan StartupProbeInterval { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Gets or sets how long one health probe may take before it counts as unreachable.</summary>

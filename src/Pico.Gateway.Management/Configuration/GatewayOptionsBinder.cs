@@ -33,6 +33,7 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
         [nameof(GatewayOptions.CrashLoopMaxExits)] = CheckWholeNumber,
         [nameof(GatewayOptions.AutoStart)] = CheckBoolean,
         [nameof(GatewayOptions.InheritEnvironment)] = CheckBoolean,
+        [nameof(GatewayOptions.StrictHealthCheck)] = CheckBoolean,
         [nameof(GatewayOptions.RestartPolicy)] = CheckRestartPolicy,
         [nameof(GatewayOptions.Containment)] = CheckContainment,
     };
@@ -50,7 +51,7 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
     internal static void Bind(IConfiguration section, GatewayOptions options)
     {
         var setAside = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var child in section.GetChildren())
+        foreach (var (key, child, checks) in CheckedValues(section))
         {
             if (child.Value is not { } value || child.GetChildren().Any())
             {
@@ -59,12 +60,12 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
 
             if (string.IsNullOrWhiteSpace(value))
             {
-                setAside.Add(child.Key);
+                setAside.Add(key);
             }
-            else if (ValueChecks.TryGetValue(child.Key, out var check) && check(value) is { } problem)
+            else if (checks.TryGetValue(child.Key, out var check) && check(value) is { } problem)
             {
                 GatewayOptionsBindingErrors.Add(options, $"{child.Path} {problem}");
-                setAside.Add(child.Key);
+                setAside.Add(key);
             }
         }
 
@@ -74,7 +75,7 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
         }
         else
         {
-            var kept = section.AsEnumerable(makePathsRelative: true).Where(pair => !setAside.Contains(pair.Key.Split(':', 2)[0]));
+            var kept = section.AsEnumerable(makePathsRelative: true).Where(pair => !setAside.Contains(pair.Key.Split(':', 2)[0]) && !setAside.Contains(pair.Key));
             new ConfigurationBuilder().AddInMemoryCollection(kept).Build().Bind(options);
         }
 
@@ -83,6 +84,20 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
             && !setAside.Contains(arguments.Key) && !arguments.GetChildren().Any())
         {
             options.Arguments.Add(single);
+        }
+    }
+
+    /// <summary>Each value to check, with its key relative to the section: the top-level ones, then those under <c>Readiness</c>.</summary>
+    private static IEnumerable<(string Key, IConfigurationSection Child, IReadOnlyDictionary<string, Func<string, string?>> Checks)> CheckedValues(IConfiguration section)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            yield return (child.Key, child, ValueChecks);
+        }
+
+        foreach (var child in section.GetSection(nameof(GatewayOptions.Readiness)).GetChildren())
+        {
+            yield return (nameof(GatewayOptions.Readiness) + ":" + child.Key, child, Health.ReadinessRules.ValueChecks);
         }
     }
 

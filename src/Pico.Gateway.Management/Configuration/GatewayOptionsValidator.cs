@@ -94,6 +94,7 @@ internal sealed class GatewayOptionsValidator(string optionsName, string section
         }
 
         ContainmentRules.Validate(errors, prefix, options);
+        Health.ReadinessRules.Validate(errors, prefix, options);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

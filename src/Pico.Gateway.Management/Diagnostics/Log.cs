@@ -111,4 +111,14 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 32, EventName = "FileSinkWriteFailed", Level = LogLevel.Warning, Message = "Could not write the gateway's output to {Path}; its lines are dropped until a write succeeds")]
     public static partial void FileSinkWriteFailed(ILogger logger, string path, Exception exception);
+
+    // Event ids 50-59 belong to readiness.
+    [LoggerMessage(EventId = 50, EventName = "NotifyRefused", Level = LogLevel.Warning, Message = "Ignored a notify datagram from pid {SenderId}, which is not of the gateway's tree (pid {ProcessId})")]
+    public static partial void NotifyRefused(ILogger logger, int senderId, int processId);
+
+    [LoggerMessage(EventId = 51, EventName = "WatchdogExpired", Level = LogLevel.Error, Message = "The gateway (pid {ProcessId}) sent no WATCHDOG=1 within {Timeout}: killing it as hung")]
+    public static partial void WatchdogExpired(ILogger logger, int processId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 52, EventName = "GatewayStatusNotified", Level = LogLevel.Debug, Message = "The gateway (pid {ProcessId}) reports: {Status}")]
+    public static partial void GatewayStatusNotified(ILogger logger, int processId, string status);
 }

@@ -7,7 +7,7 @@ namespace Pico.Gateway.Management;
 /// larger <see cref="Sequence"/>; <see cref="IGatewayManager.Current"/> returns the latest one.
 /// </summary>
 /// <remarks>
-/// The state fields are everything but <see cref="HealthDetails"/>, <see cref="Sequence"/> and <see cref="Timestamp"/>.
+/// The state fields are everything but <see cref="HealthDetails"/>, <see cref="HealthText"/>, <see cref="Sequence"/> and <see cref="Timestamp"/>.
 /// Health details change on every probe (an uptime counter, say) and are refreshed in <see cref="IGatewayManager.Current"/>
 /// without publishing an event, so at a quiet moment the last published event and the current snapshot agree on every state field.
 /// </remarks>
@@ -46,6 +46,32 @@ public sealed record GatewayEvent
     /// <summary>Gets the fields of the last healthy probe's JSON body, or <see langword="null"/> when the gateway is not healthy.</summary>
     public IReadOnlyDictionary<string, JsonElement>? HealthDetails { get; init; }
 
+    /// <summary>
+    /// Gets the body of the last healthy answer when it is not a JSON object (ASP.NET Core's <c>Healthy</c>, say; at most 1 KiB), or
+    /// <see langword="null"/>. Refreshed like <see cref="HealthDetails"/>, without publishing an event.
+    /// </summary>
+    public string? HealthText { get; init; }
+
+    /// <summary>
+    /// Gets, while the gateway is starting, the last readiness probe's outcome in words (<c>connection refused</c>, <c>HTTP 503</c>,
+    /// <c>body is not a JSON object</c>); published when it changes, not on every probe. Kept when the startup deadline passes (the
+    /// reason <see cref="LastError"/> does not give); <see langword="null"/> once the gateway is running, stopping or gone.
+    /// </summary>
+    public string? StartupDetail { get; init; }
+
+    /// <summary>
+    /// Gets the last <c>STATUS=</c> text a <see cref="GatewayReadinessMode.Notify"/> gateway sent (or <c>stopping</c>, <c>reloading</c>,
+    /// <c>errno N</c> for <c>STOPPING=1</c>, <c>RELOADING=1</c>, <c>ERRNO=N</c>); <see langword="null"/> when its process goes.
+    /// </summary>
+    public string? StatusText { get; init; }
+
+    /// <summary>
+    /// Gets the last few lines (at most 5, 1 KiB in all) the last gateway process wrote to stderr before it exited unasked, oldest
+    /// first; <see langword="null"/> after a requested stop or restart. When it exited while starting or the crash loop limit was
+    /// reached, <see cref="LastError"/> ends with them too.
+    /// </summary>
+    public IReadOnlyList<string>? LastStderr { get; init; }
+
     /// <summary>Gets the HTTP status code of a failing health answer (a non-200, or a 200 whose body is not a JSON object).</summary>
     public int? HealthStatusCode { get; init; }
 
@@ -79,7 +105,7 @@ public sealed record GatewayEvent
     /// <summary>Gets a value indicating whether the gateway's options (executable, arguments, environment, health URL) changed since it was spawned.</summary>
     internal bool OptionsChanged { get; init; }
 
-    /// <summary>Gets a value indicating whether this snapshot differs from <paramref name="other"/> in any state field.</summary>
+    /// <summary>Gets a value indicating whether this snapshot has the same state fields as <paramref name="other"/>.</summary>
     internal bool HasSameStateAs(GatewayEvent other) =>
         Status == other.Status
         && ProcessId == other.ProcessId
@@ -89,6 +115,9 @@ public sealed record GatewayEvent
         && StartAllowed == other.StartAllowed
         && StartBlockedReason == other.StartBlockedReason
         && HealthStatusCode == other.HealthStatusCode
+        && StartupDetail == other.StartupDetail
+        && StatusText == other.StatusText
+        && ReferenceEquals(LastStderr, other.LastStderr)
         && LastError == other.LastError
         && LastExitCode == other.LastExitCode
         && LastExitSignal == other.LastExitSignal

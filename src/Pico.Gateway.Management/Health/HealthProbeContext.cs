@@ -4,4 +4,11 @@ namespace Pico.Gateway.Management;
 /// <param name="HealthCheckUrl">The configured <see cref="GatewayOptions.HealthCheckUrl"/>.</param>
 /// <param name="ProcessId">The pid of the gateway process being probed.</param>
 /// <param name="Status">The gateway's status when the probe started.</param>
-public sealed record HealthProbeContext(Uri HealthCheckUrl, int ProcessId, GatewayStatus Status);
+public sealed record HealthProbeContext(Uri HealthCheckUrl, int ProcessId, GatewayStatus Status)
+{
+    /// <summary>
+    /// Gets a value indicating whether only HTTP 200 with a JSON object body counts as healthy (picoclaw's rule), from
+    /// <see cref="GatewayOptions.StrictHealthCheck"/>. Otherwise any 2xx answer is healthy.
+    /// </summary>
+    public bool Strict { get; init; }
+}

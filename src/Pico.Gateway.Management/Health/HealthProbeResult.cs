@@ -16,8 +16,20 @@ public sealed record HealthProbeResult
     /// <summary>Gets the fields of a healthy answer, published as <see cref="GatewayEvent.HealthDetails"/>.</summary>
     public IReadOnlyDictionary<string, JsonElement>? Details { get; init; }
 
+    /// <summary>
+    /// Gets the body of a healthy answer that is not a JSON object (ASP.NET Core's <c>Healthy</c>, say), published as
+    /// <see cref="GatewayEvent.HealthText"/>; at most 1 KiB of it.
+    /// </summary>
+    public string? Text { get; init; }
+
     /// <summary>Gets a human-readable explanation of an unhealthy or unreachable result.</summary>
     public string? Description { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the answer can never become healthy as it stands (a strict probe answered with a content type
+    /// that is not JSON): a starting gateway is then reported in <see cref="GatewayStatus.Error"/> at once instead of at its deadline.
+    /// </summary>
+    public bool CannotBecomeHealthy { get; init; }
 
     /// <summary>The gateway is healthy.</summary>
     /// <param name="details">Fields describing it, if any.</param>

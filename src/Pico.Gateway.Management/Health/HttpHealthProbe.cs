@@ -1,16 +1,21 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 
 namespace Pico.Gateway.Management.Health;
 
 /// <summary>
-/// The default probe: HTTP GET of the health URL. 200 with a JSON object body is healthy, with the object's fields as details;
-/// another status, or a 200 whose body is not a JSON object, is unhealthy with that status; no answer is unreachable.
+/// The default probe: HTTP GET of the health URL. Any 2xx is healthy, as Kubernetes' <c>httpGet</c> and Aspire count it: a JSON
+/// object body becomes the details, any other body is kept as text. In strict mode (picoclaw's rule) only 200 with a JSON object
+/// body is healthy, and a 200 whose content type is not JSON is an answer that can never become healthy. Another status is
+/// unhealthy with that status; no answer is unreachable.
 /// </summary>
 internal sealed class HttpHealthProbe : IHealthProbe, IDisposable
 {
     private const int MaxBodyBytes = 1024 * 1024;
+    private const int MaxTextChars = 1024;
     private static readonly MediaTypeWithQualityHeaderValue JsonMediaType = new("application/json");
     private readonly HttpClient _client;
 
@@ -40,15 +45,21 @@ internal sealed class HttpHealthProbe : IHealthProbe, IDisposable
         }
         catch (HttpRequestException ex)
         {
-            return HealthProbeResult.Unreachable(ex.Message);
+            return HealthProbeResult.Unreachable(Describe(ex));
         }
 
         using (response)
         {
             var statusCode = (int)response.StatusCode;
-            if (response.StatusCode != HttpStatusCode.OK)
+            var healthyStatus = context.Strict ? statusCode == 200 : statusCode is >= 200 and <= 299;
+            if (!healthyStatus)
             {
                 return HealthProbeResult.Unhealthy(statusCode);
+            }
+
+            if (context.Strict && response.Content.Headers.ContentType?.MediaType is { } mediaType && !IsJson(mediaType))
+            {
+                return HealthProbeResult.Unhealthy(statusCode, $"health check body is {mediaType}, not a JSON object") with { CannotBecomeHealthy = true };
             }
 
             try
@@ -58,34 +69,86 @@ internal sealed class HttpHealthProbe : IHealthProbe, IDisposable
                     return HealthProbeResult.Unhealthy(statusCode, "health check body is too large");
                 }
 
-                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
-                    if (document.RootElement.ValueKind != JsonValueKind.Object)
-                    {
-                        return HealthProbeResult.Unhealthy(statusCode, "health check body is not a JSON object");
-                    }
-
-                    var details = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-                    foreach (var property in document.RootElement.EnumerateObject())
-                    {
-                        details[property.Name] = property.Value.Clone();
-                    }
-
-                    return HealthProbeResult.Healthy(details);
-                }
-            }
-            catch (JsonException ex)
-            {
-                return HealthProbeResult.Unhealthy(statusCode, $"health check body is not a JSON object: {ex.Message}");
+                var body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
+                return body is null
+                    ? HealthProbeResult.Unhealthy(statusCode, "health check body is too large")
+                    : Classify(statusCode, body.Value, context.Strict);
             }
             catch (HttpRequestException ex)
             {
-                return HealthProbeResult.Unreachable(ex.Message);
+                return HealthProbeResult.Unreachable(Describe(ex));
             }
         }
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>The body, or null when it is longer than <see cref="MaxBodyBytes"/> (a body without a length is not trusted to end).</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        }
+    }
+
+    private static HealthProbeResult Classify(int statusCode, ReadOnlyMemory<byte> body, bool strict)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                var details = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    details[property.Name] = property.Value.Clone();
+                }
+
+                return HealthProbeResult.Healthy(details) with { StatusCode = statusCode };
+            }
+
+            if (strict)
+            {
+                return HealthProbeResult.Unhealthy(statusCode, "health check body is not a JSON object");
+            }
+        }
+        catch (JsonException ex) when (strict)
+        {
+            return HealthProbeResult.Unhealthy(statusCode, $"health check body is not a JSON object: {ex.Message}");
+        }
+        catch (JsonException)
+        {
+        }
+
+        var text = Encoding.UTF8.GetString(body.Span).Trim();
+        return new HealthProbeResult
+        {
+            Outcome = HealthProbeOutcome.Healthy,
+            StatusCode = statusCode,
+            Text = text.Length == 0 ? null : text.Length > MaxTextChars ? text[..MaxTextChars] : text,
+        };
+    }
+
+    private static bool IsJson(string mediaType) =>
+        mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The words a dashboard shows while a gateway boots: "connection refused" rather than the socket's full message.</summary>
+    private static string Describe(HttpRequestException ex) =>
+        ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } ? "connection refused" : ex.Message;
 }

@@ -15,7 +15,9 @@ internal sealed class GatewayOutputDispatcher : IGatewayOutputHandler
     private readonly TimeProvider _time;
     private readonly GatewayTelemetry _telemetry;
     private readonly ILogger _logger;
+    private readonly StderrTail _stderrTail = new();
     private long _sequence;
+    private Action<GatewayLogStream, string>? _lineObserver;
 
     public GatewayOutputDispatcher(GatewayLogBuffer buffer, IEnumerable<ILogSink> sinks, TimeProvider time, GatewayTelemetry telemetry, ILogger logger)
     {
@@ -26,8 +28,20 @@ internal sealed class GatewayOutputDispatcher : IGatewayOutputHandler
         _logger = logger;
     }
 
+    /// <summary>Gets the current run's last stderr lines, named by an exit nobody asked for.</summary>
+    public StderrTail StderrTail => _stderrTail;
+
+    /// <summary>Sets what sees each line of the current run before the sinks (a readiness line pattern), or null.</summary>
+    public void ObserveLines(Action<GatewayLogStream, string>? observer) => Volatile.Write(ref _lineObserver, observer);
+
     public void OnLine(GatewayLogStream stream, string text)
     {
+        if (stream == GatewayLogStream.StandardError)
+        {
+            _stderrTail.Add(text);
+        }
+
+        Volatile.Read(ref _lineObserver)?.Invoke(stream, text);
         var line = new GatewayLogLine(Interlocked.Increment(ref _sequence), _time.GetUtcNow(), stream, text);
         _telemetry.LineCaptured(stream);
         for (var i = 0; i < _sinks.Length; i++)
@@ -52,6 +66,7 @@ internal sealed class GatewayOutputDispatcher : IGatewayOutputHandler
     /// <summary>Tells every sink that a new run begins (the ring buffer empties, the file sink writes a marker).</summary>
     public void OnProcessStarting()
     {
+        _stderrTail.Clear();
         foreach (var sink in _sinks)
         {
             try

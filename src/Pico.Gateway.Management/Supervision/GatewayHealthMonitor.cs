@@ -1,19 +1,36 @@
 using Microsoft.Extensions.Logging;
 using Pico.Gateway.Management.Diagnostics;
+using Pico.Gateway.Management.Health;
+using Pico.Gateway.Management.Processes;
 
 namespace Pico.Gateway.Management.Supervision;
 
 /// <summary>
-/// Probes the gateway: often while a run starts up (until its first healthy answer or its deadline), then on the steady
-/// ticks. Probes never overlap; a probe that throws or times out is unanswered, while the caller's own cancellation propagates.
+/// Follows the gateway's health: while a run starts up, either it probes (HTTP or TCP, backing off, until the first healthy
+/// answer or the deadline) or it listens to what the gateway pushes (a notify socket, a ready line); then it probes on the steady
+/// ticks with the liveness source and keeps a Notify gateway's watchdog. Probes never overlap; a probe that throws or times out
+/// is unanswered, while the caller's own cancellation propagates.
 /// </summary>
-internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe probe, TimeProvider time, GatewayTelemetry telemetry, ILogger logger) : IDisposable
+internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe probe, TimeProvider time, GatewayTelemetry telemetry, ILogger logger)
+    : IDisposable, IReadinessListener
 {
     private readonly SemaphoreSlim _probeGate = new(1, 1);
 
     public void Dispose() => _probeGate.Dispose();
 
-    /// <summary>Arms the startup deadline of a new (or adopted) run and probes it until it is healthy.</summary>
+    /// <summary>The pushed readiness source a run of <paramref name="options"/> needs, created before its spawn; null when it is polled.</summary>
+    public static IReadinessSource? CreateSignals(GatewayOptions options, ILogger logger) => options.Readiness.Mode switch
+    {
+        GatewayReadinessMode.Notify when OperatingSystem.IsLinux() => new NotifyReadiness(options.Readiness, logger),
+        GatewayReadinessMode.Notify => throw new GatewaySpawnException("Readiness:Mode Notify needs Linux"),
+        GatewayReadinessMode.OutputLine => new OutputLineReadiness(options.Readiness),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Arms the startup deadline of a new (or adopted) run, then listens for its readiness when it pushes it, or else probes it
+    /// until it is healthy (an adopted run, whose socket and output are gone, is probed with its liveness source).
+    /// </summary>
     public void BeginStartup(ProcessRun run)
     {
         run.StartupDeadline = time.CreateTimer(
@@ -25,7 +42,66 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
             (this, run),
             run.Options.StartupTimeout,
             Timeout.InfiniteTimeSpan);
+        if (run.Signals is { } signals)
+        {
+            signals.Attach(run, this);
+            return;
+        }
+
         _ = ProbeUntilHealthyAsync(run);
+    }
+
+    public void Ready(ProcessRun run)
+    {
+        if (!TryCommitFirstHealthy(run, HealthProbeResult.Healthy()) || run.Options.Readiness.WatchdogTimeout is not { } timeout || run.Watchdog is not null)
+        {
+            return;
+        }
+
+        // As systemd, the watchdog runs from readiness on: a gateway still starting is bounded by its startup deadline instead.
+        run.Watchdog = time.CreateTimer(
+            static state =>
+            {
+                var (monitor, run, timeout) = ((GatewayHealthMonitor, ProcessRun, TimeSpan))state!;
+                monitor.OnWatchdogExpired(run, timeout);
+            },
+            (this, run, timeout),
+            timeout,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    public void Status(ProcessRun run, string text)
+    {
+        lock (state.Gate)
+        {
+            if (!ReferenceEquals(state.Live_NeedsLock, run) || state.Current.StatusText == text)
+            {
+                return;
+            }
+
+            state.Commit_NeedsLock(GatewayTransitions.StatusNotified(state.Current, text).Next);
+        }
+
+        Log.GatewayStatusNotified(logger, run.Id, text);
+    }
+
+    public void WatchdogPing(ProcessRun run)
+    {
+        if (run.Options.Readiness.WatchdogTimeout is { } timeout)
+        {
+            run.Watchdog?.Change(timeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    public void ExtendStartup(ProcessRun run, TimeSpan extension)
+    {
+        lock (state.Gate)
+        {
+            if (IsStartingUp_NeedsLock(run))
+            {
+                run.StartupDeadline?.Change(extension, Timeout.InfiniteTimeSpan);
+            }
+        }
     }
 
     /// <summary>Runs <paramref name="tick"/> now and then every health-check interval until <paramref name="cancellationToken"/> ends it.</summary>
@@ -53,12 +129,12 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
             run = state.Unstopped_NeedsLock is { } live && GatewayTransitions.IsProbedOnTicks(state.Current) ? live : null;
         }
 
-        if (run is null)
+        if (run is null || run.Options.Readiness.Liveness == GatewayLivenessMode.None)
         {
             return;
         }
 
-        var result = await ProbeAsync(run, cancellationToken).ConfigureAwait(false);
+        var result = await ProbeAsync(run, run.Options.Readiness.Liveness == GatewayLivenessMode.Tcp, cancellationToken).ConfigureAwait(false);
         if (result.Outcome == HealthProbeOutcome.Healthy)
         {
             run.NotifyHealthy();
@@ -93,6 +169,25 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
         }
     }
 
+    /// <summary>A hung gateway is reported, then killed: its exit is one nobody asked for, which the restart policy decides about.</summary>
+    private void OnWatchdogExpired(ProcessRun run, TimeSpan timeout)
+    {
+        lock (state.Gate)
+        {
+            if (!ReferenceEquals(state.Unstopped_NeedsLock, run) || !GatewayTransitions.IsProbedOnTicks(state.Current))
+            {
+                return;
+            }
+
+            state.Commit_NeedsLock(GatewayTransitions.WatchdogExpired(state.Current, timeout).Next);
+        }
+
+        // Killed, not asked: a hung gateway may never act on SIGTERM, and (as systemd's watchdog) its end is a failure whatever code
+        // it would have chosen, so OnFailure restarts it.
+        Log.WatchdogExpired(logger, run.Id, timeout);
+        run.Process.Kill();
+    }
+
     private void OnStartupDeadline(ProcessRun run)
     {
         lock (state.Gate)
@@ -110,9 +205,16 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
         Log.StartupTimedOut(logger, run.Id, run.Options.StartupTimeout);
     }
 
+    /// <summary>
+    /// Probes a starting run until it is healthy: every <see cref="GatewayOptions.StartupProbeInterval"/> at first, then an eighth of
+    /// the time spent starting so far, up to <see cref="GatewayOptions.HealthCheckInterval"/>. A fast gateway is seen at once (the
+    /// wait adds at most an eighth to its startup), and a slow one is not asked thousands of times (about 60 probes in 15 s). Each outcome
+    /// is published in words when it changes; an answer that can never become healthy ends the startup at once.
+    /// </summary>
     private async Task ProbeUntilHealthyAsync(ProcessRun run)
     {
         var cancellationToken = run.Cancellation.Token;
+        var started = time.GetTimestamp();
         try
         {
             while (true)
@@ -125,13 +227,19 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
                     }
                 }
 
-                var result = await ProbeAsync(run, cancellationToken).ConfigureAwait(false);
-                if (result.Outcome == HealthProbeOutcome.Healthy && TryCommitFirstHealthy(run, result))
+                var result = await ProbeStartupAsync(run, cancellationToken).ConfigureAwait(false);
+                if (result.Outcome == HealthProbeOutcome.Healthy)
+                {
+                    TryCommitFirstHealthy(run, result);
+                    return;
+                }
+
+                if (CommitStartupOutcome(run, result))
                 {
                     return;
                 }
 
-                await Task.Delay(run.Options.StartupProbeInterval, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(NextStartupDelay(time.GetElapsedTime(started), run.Options), time, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -139,6 +247,68 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
         }
     }
 
+    /// <summary>The wait before the next startup probe, <paramref name="elapsed"/> after the spawn: an eighth of it, within the two intervals.</summary>
+    internal static TimeSpan NextStartupDelay(TimeSpan elapsed, GatewayOptions options)
+    {
+        var ceiling = Math.Max(options.StartupProbeInterval.Ticks, options.HealthCheckInterval.Ticks);
+        // Whole milliseconds: timers fire at that resolution anyway.
+        var eighth = (elapsed.Ticks / 8 + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
+        return TimeSpan.FromTicks(Math.Clamp(eighth, options.StartupProbeInterval.Ticks, ceiling));
+    }
+
+    /// <summary>Publishes a starting run's probe outcome when it changed; true when the answer ended the startup (it can never be healthy).</summary>
+    private bool CommitStartupOutcome(ProcessRun run, HealthProbeResult result)
+    {
+        GatewayTransition transition;
+        lock (state.Gate)
+        {
+            if (!IsStartingUp_NeedsLock(run))
+            {
+                return true;
+            }
+
+            if (result.CannotBecomeHealthy)
+            {
+                transition = GatewayTransitions.AnswerCannotBecomeHealthy(state.Current, result);
+            }
+            else
+            {
+                var detail = ReadinessWords.Of(result);
+                if (detail == state.Current.StartupDetail)
+                {
+                    return false;
+                }
+
+                transition = GatewayTransitions.StartupProbed(state.Current, detail);
+            }
+
+            state.Commit_NeedsLock(transition.Next);
+        }
+
+        if ((transition.Effects & GatewayEffects.EndStartup) == 0)
+        {
+            return false;
+        }
+
+        run.EndStartup();
+        Log.GatewayUnhealthy(logger, run.Id, transition.Next.LastError ?? "unhealthy");
+        return true;
+    }
+
+    /// <summary>The startup probe: the readiness mode's, or for an adopted run of a pushing mode, its liveness source's.</summary>
+    private ValueTask<HealthProbeResult> ProbeStartupAsync(ProcessRun run, CancellationToken cancellationToken)
+    {
+        var readiness = run.Options.Readiness;
+        return readiness.Mode switch
+        {
+            GatewayReadinessMode.Http => ProbeAsync(run, tcp: false, cancellationToken),
+            GatewayReadinessMode.Tcp => ProbeAsync(run, tcp: true, cancellationToken),
+            _ when readiness.Liveness == GatewayLivenessMode.None => ValueTask.FromResult(HealthProbeResult.Healthy()),
+            _ => ProbeAsync(run, readiness.Liveness == GatewayLivenessMode.Tcp, cancellationToken),
+        };
+    }
+
+    /// <summary>Whether this call made <paramref name="run"/> running (false when it was no longer starting).</summary>
     private bool TryCommitFirstHealthy(ProcessRun run, HealthProbeResult result)
     {
         run.NotifyHealthy();
@@ -146,7 +316,7 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
         {
             if (!IsStartingUp_NeedsLock(run))
             {
-                return true;
+                return false;
             }
 
             run.RunningSince ??= time.GetUtcNow();
@@ -160,7 +330,7 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
     private bool IsStartingUp_NeedsLock(ProcessRun run) =>
         ReferenceEquals(state.Unstopped_NeedsLock, run) && GatewayTransitions.IsStartingUp(state.Current);
 
-    private async ValueTask<HealthProbeResult> ProbeAsync(ProcessRun run, CancellationToken cancellationToken)
+    private async ValueTask<HealthProbeResult> ProbeAsync(ProcessRun run, bool tcp, CancellationToken cancellationToken)
     {
         await _probeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -168,11 +338,14 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
             var timeoutAfter = run.Options.HealthCheckTimeout;
             using var timeout = new CancellationTokenSource(timeoutAfter, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            var context = new HealthProbeContext(run.HealthUrl, run.Id, state.Current.Status);
+            var context = new HealthProbeContext(run.HealthUrl, run.Id, state.Current.Status) { Strict = run.Options.StrictHealthCheck };
             var started = time.GetTimestamp();
             try
             {
-                var result = await probe.ProbeAsync(context, linked.Token).ConfigureAwait(false);
+                var (host, port) = TcpConnectProbe.EndpointOf(run.Options, run.HealthUrl);
+                var result = tcp
+                    ? await TcpConnectProbe.ProbeAsync(host, port, linked.Token).ConfigureAwait(false)
+                    : await probe.ProbeAsync(context, linked.Token).ConfigureAwait(false);
                 telemetry.ProbeCompleted(time.GetElapsedTime(started), result.Outcome);
                 return result;
             }

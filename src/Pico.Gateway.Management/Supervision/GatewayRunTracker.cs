@@ -1,6 +1,8 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.Diagnostics;
+using Pico.Gateway.Management.Health;
 using Pico.Gateway.Management.Logs;
 using Pico.Gateway.Management.Processes;
 
@@ -36,15 +38,19 @@ internal sealed class GatewayRunTracker(
 
         GatewayOptions current;
         IGatewayProcess process;
+        IReadinessSource? signals = null;
         try
         {
             current = options.Get(name);
             RefuseHeldPort(current);
             output.OnProcessStarting();
-            process = launcher.Start(StartInfoOf(current), output);
+            signals = GatewayHealthMonitor.CreateSignals(current, logger);
+            output.ObserveLines(signals is OutputLineReadiness lines ? lines.OnLine : null);
+            process = launcher.Start(WithSignals(StartInfoOf(current), signals), output);
         }
-        catch (Exception ex) when (ex is GatewaySpawnException or OptionsValidationException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception ex) when (ex is GatewaySpawnException or OptionsValidationException or DllNotFoundException or EntryPointNotFoundException or SocketException)
         {
+            signals?.Dispose();
             lock (state.Gate)
             {
                 state.Commit_NeedsLock(GatewayTransitions.SpawnFailed(state.Current, ex.Message).Next);
@@ -54,7 +60,7 @@ internal sealed class GatewayRunTracker(
             return GatewayStartResult.Failed(ex.Message);
         }
 
-        var run = new ProcessRun(process, adopted: false, current, time, logger);
+        var run = new ProcessRun(process, adopted: false, current, time, logger) { Signals = signals };
         lock (state.Gate)
         {
             state.Run = run;
@@ -132,6 +138,23 @@ internal sealed class GatewayRunTracker(
 
     private static GatewayProcessStartInfo StartInfoOf(GatewayOptions options) => GatewayProcessStartInfo.FromOptions(options);
 
+    /// <summary>The run's own variables (NOTIFY_SOCKET, WATCHDOG_USEC) added to its copy of the environment, never to the options.</summary>
+    private static GatewayProcessStartInfo WithSignals(GatewayProcessStartInfo startInfo, IReadinessSource? signals)
+    {
+        if (signals is not { Environment.Count: > 0 })
+        {
+            return startInfo;
+        }
+
+        var environment = new Dictionary<string, string>(startInfo.Environment, StringComparer.Ordinal);
+        foreach (var (key, value) in signals.Environment)
+        {
+            environment[key] = value;
+        }
+
+        return startInfo with { Environment = environment };
+    }
+
     private void Follow(ProcessRun run)
     {
         health.BeginStartup(run);
@@ -152,7 +175,7 @@ internal sealed class GatewayRunTracker(
                 state.Run = null;
                 var now = time.GetUtcNow();
                 var decision = run.StopCause == GatewayExitCause.None ? crashRestarts.Decide_NeedsLock(exit, run.RunningSince, now) : default;
-                transition = GatewayTransitions.Exited(state.Current, run.StopCause, exit, now, decision);
+                transition = GatewayTransitions.Exited(state.Current, run.StopCause, exit, now, decision, output.StderrTail.Snapshot());
                 state.Commit_NeedsLock(transition.Next);
                 if ((transition.Effects & GatewayEffects.ScheduleCrashRestart) != 0)
                 {
@@ -164,6 +187,7 @@ internal sealed class GatewayRunTracker(
         telemetry.Exited(run.StopCause != GatewayExitCause.None ? "requested" : exit.ExitCode == 0 ? "clean" : "crash");
         await run.Cancellation.CancelAsync().ConfigureAwait(false);
         run.EndStartup();
+        run.EndReadiness();
         if (wasCurrent)
         {
             reattachment.Forget(run.Id);

@@ -48,7 +48,9 @@ internal static class GatewayTransitions
             {
                 Status = GatewayStatus.Running,
                 HealthDetails = result.Details,
+                HealthText = result.Text,
                 HealthStatusCode = null,
+                StartupDetail = null,
                 LastError = current.Status == GatewayStatus.Running ? current.LastError : null,
             },
             current.Status is GatewayStatus.Starting or GatewayStatus.Restarting ? GatewayEffects.EndStartup : GatewayEffects.None);
@@ -80,15 +82,39 @@ internal static class GatewayTransitions
             GatewayEffects.ReportUnhealthy);
     }
 
-    /// <summary>starting / restarting → error: the startup deadline passed without a healthy probe.</summary>
+    /// <summary>starting / restarting → error: the startup deadline passed without a healthy probe (StartupDetail keeps the last outcome).</summary>
     public static GatewayTransition DeadlinePassed(GatewayEvent current, TimeSpan startupTimeout) =>
         new(
             current with { Status = GatewayStatus.Error, LastError = $"the gateway did not become healthy within {Durations.Format(startupTimeout)}" },
             GatewayEffects.ReportStartupTimeout | GatewayEffects.EndStartup);
 
+    /// <summary>While starting, a readiness probe did not find the gateway ready: its outcome in words, published when it changes.</summary>
+    public static GatewayTransition StartupProbed(GatewayEvent current, string detail) => new(current with { StartupDetail = detail });
+
+    /// <summary>A Notify gateway sent a status (STATUS=, or STOPPING=1, RELOADING=1, ERRNO= in words).</summary>
+    public static GatewayTransition StatusNotified(GatewayEvent current, string text) => new(current with { StatusText = text });
+
+    /// <summary>
+    /// running → error: a Notify gateway sent no WATCHDOG=1 within the watchdog timeout: it is hung. It is then killed, and its exit
+    /// is a crash the restart policy decides about.
+    /// </summary>
+    public static GatewayTransition WatchdogExpired(GatewayEvent current, TimeSpan timeout) =>
+        new(
+            current with { Status = GatewayStatus.Error, HealthDetails = null, LastError = $"watchdog: no WATCHDOG=1 within {Durations.Format(timeout)}" },
+            GatewayEffects.ReportUnhealthy);
+
+    /// <summary>
+    /// starting / restarting → error at once: the answer can never become healthy as it stands (a strict probe got a content type
+    /// that is not JSON), so waiting for the deadline would only delay the news. The steady ticks still probe it, to see it recover.
+    /// </summary>
+    public static GatewayTransition AnswerCannotBecomeHealthy(GatewayEvent current, HealthProbeResult result) =>
+        new(
+            current with { Status = GatewayStatus.Error, HealthDetails = null, HealthStatusCode = result.StatusCode, LastError = result.Description, StartupDetail = null },
+            GatewayEffects.ReportUnhealthy | GatewayEffects.EndStartup);
+
     /// <summary>starting / running / error → stopping: a stop with a live process; a pending crash restart is dropped.</summary>
     public static GatewayTransition StopRequested(GatewayEvent current) =>
-        new(current with { Status = GatewayStatus.Stopping, NextRestartTime = null }, GatewayEffects.EndStartup);
+        new(current with { Status = GatewayStatus.Stopping, NextRestartTime = null, StartupDetail = null }, GatewayEffects.EndStartup);
 
     /// <summary>restarting → stopped: a stop while only a crash restart was pending: the user wants the gateway down.</summary>
     public static GatewayTransition PendingRestartCancelled(GatewayEvent current) =>
@@ -100,7 +126,7 @@ internal static class GatewayTransitions
 
     /// <summary>running / starting / error / stopped → restarting: a restart whose start conditions are ready begins.</summary>
     public static GatewayTransition RestartBegun(GatewayEvent current) =>
-        new(current with { Status = GatewayStatus.Restarting, NextRestartTime = null }, GatewayEffects.EndStartup);
+        new(current with { Status = GatewayStatus.Restarting, NextRestartTime = null, StartupDetail = null }, GatewayEffects.EndStartup);
 
     /// <summary>restarting → running: the old process would not exit after StopTimeout and KillTimeout, so it is kept.</summary>
     public static GatewayTransition RestartKeptOld(GatewayEvent current, int processId) =>
@@ -127,17 +153,26 @@ internal static class GatewayTransitions
 
     /// <summary>
     /// The tracked process exited. Asked to stop: stopping → stopped. Asked to restart: restarting stays (the replacement
-    /// follows). Nobody asked: the crash decision says stopped, error (crash loop) or restarting with the due time.
+    /// follows). Nobody asked: the crash decision says stopped, error (crash loop) or restarting with the due time, and the last
+    /// stderr lines are kept; an exit while starting, or one that ends in a crash loop, names them in LastError too.
     /// </summary>
-    public static GatewayTransition Exited(GatewayEvent current, GatewayExitCause cause, GatewayProcessExit exit, DateTimeOffset now, CrashDecision decision)
+    public static GatewayTransition Exited(
+        GatewayEvent current, GatewayExitCause cause, GatewayProcessExit exit, DateTimeOffset now, CrashDecision decision, IReadOnlyList<string>? lastStderr = null)
     {
-        var next = WithoutProcess(current) with { LastExitCode = exit.ExitCode, LastExitSignal = exit.Signal, LastExitTime = now };
+        var next = WithoutProcess(current) with { LastExitCode = exit.ExitCode, LastExitSignal = exit.Signal, LastExitTime = now, LastStderr = null };
         switch (cause)
         {
             case GatewayExitCause.Restart:
                 return new(next with { Status = GatewayStatus.Restarting });
             case GatewayExitCause.Stop:
                 return new(next with { Status = GatewayStatus.Stopped, LastError = null });
+        }
+
+        var stderr = lastStderr is { Count: > 0 } ? lastStderr : null;
+        next = next with { LastStderr = stderr };
+        if (stderr is not null && decision.LastError is { } why && (IsStartingUp(current) || decision.Kind == CrashDecisionKind.CrashLoop))
+        {
+            decision = decision with { LastError = why + "; stderr:\n" + string.Join('\n', stderr) };
         }
 
         return decision.Kind switch
@@ -166,5 +201,16 @@ internal static class GatewayTransitions
 
     /// <summary>The one place that says what a snapshot forgets when its process goes.</summary>
     private static GatewayEvent WithoutProcess(GatewayEvent current) =>
-        current with { ProcessId = null, BootFingerprint = null, HealthDetails = null, HealthStatusCode = null, OptionsChanged = false, ContainmentMode = null };
+        current with
+        {
+            ProcessId = null,
+            BootFingerprint = null,
+            HealthDetails = null,
+            HealthText = null,
+            HealthStatusCode = null,
+            StartupDetail = null,
+            StatusText = null,
+            OptionsChanged = false,
+            ContainmentMode = null,
+        };
 }

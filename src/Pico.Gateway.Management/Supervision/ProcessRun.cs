@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Pico.Gateway.Management.Diagnostics;
+using Pico.Gateway.Management.Health;
 using Pico.Gateway.Management.Processes;
 
 namespace Pico.Gateway.Management.Supervision;
@@ -18,6 +19,7 @@ internal sealed class ProcessRun(IGatewayProcess process, bool adopted, GatewayO
     private readonly Lock _terminationGate = new();
     private Task<bool>? _termination;
     private ITimer? _startupDeadline;
+    private ITimer? _watchdog;
     private int _healthyNotified;
 
     public IGatewayProcess Process { get; } = process;
@@ -36,6 +38,23 @@ internal sealed class ProcessRun(IGatewayProcess process, bool adopted, GatewayO
     {
         get => Volatile.Read(ref _startupDeadline);
         set => Volatile.Write(ref _startupDeadline, value);
+    }
+
+    /// <summary>Gets or sets the source the gateway pushes readiness to (a notify socket, a ready line), or null when it is polled.</summary>
+    public IReadinessSource? Signals { get; set; }
+
+    /// <summary>Gets or sets the watchdog timer of a Notify run with a watchdog, re-armed by each ping; <see cref="EndReadiness"/> disposes it.</summary>
+    public ITimer? Watchdog
+    {
+        get => Volatile.Read(ref _watchdog);
+        set => Volatile.Write(ref _watchdog, value);
+    }
+
+    /// <summary>The exit: the notify socket closes, the watchdog stops.</summary>
+    public void EndReadiness()
+    {
+        Signals?.Dispose();
+        Interlocked.Exchange(ref _watchdog, null)?.Dispose();
     }
 
     /// <summary>Gets or sets why the process is going away (guarded).</summary>

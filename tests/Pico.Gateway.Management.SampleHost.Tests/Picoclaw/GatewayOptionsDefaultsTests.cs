@@ -17,6 +17,17 @@ public sealed class GatewayOptionsDefaultsTests
         Assert.Equal(["gateway"], options.Arguments);
         Assert.Equal(host.Workspace.ConfigPath, options.Environment["PICOCLAW_CONFIG"]);
         Assert.Equal($"http://127.0.0.1:{host.Workspace.GatewayPort}/health", options.HealthCheckUrl);
+        Assert.True(options.StrictHealthCheck);
+    }
+
+    [Fact]
+    public async Task Gateway_StrictHealthCheck_false_turns_picoclaws_rule_off()
+    {
+        await using var host = await TestHost.StartAsync(settings => settings.Set("Gateway:StrictHealthCheck", "false"));
+
+        var options = host.App.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+
+        Assert.False(options.StrictHealthCheck);
     }
 
     [Fact]

@@ -82,6 +82,9 @@ internal sealed class ChaosRun : IAsyncDisposable
             configure: options =>
             {
                 options.RestartPolicy = GatewayRestartPolicy.OnFailure;
+
+                // The unhealthy answers include a 200 whose body is not a JSON object: unhealthy only under picoclaw's strict rule.
+                options.StrictHealthCheck = true;
                 options.RestartBackoffBase = TimeSpan.FromMilliseconds(10);
                 options.RestartBackoffMax = TimeSpan.FromMilliseconds(50);
                 options.RestartResetAfter = TimeSpan.FromSeconds(1);

@@ -53,11 +53,12 @@ public sealed class GatewayManagerStateMachineTests
     {
         await using var fixture = new ManagerFixture();
         await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
-        await fixture.Time.AdvanceUntilAsync(() => fixture.Probe.CallCount >= 3, fixture.Options.StartupProbeInterval);
+        // Steps as long as the longest startup wait (they back off from StartupProbeInterval up to HealthCheckInterval).
+        await fixture.Time.AdvanceUntilAsync(() => fixture.Probe.CallCount >= 3, fixture.Options.HealthCheckInterval);
         Assert.Equal(GatewayStatus.Starting, fixture.Manager.Current.Status);
 
         fixture.Probe.Answer = HealthProbeResult.Healthy();
-        await fixture.Time.AdvanceWhenArmedAsync(fixture.Options.StartupProbeInterval);
+        await fixture.Time.AdvanceWhenArmedAsync(fixture.Options.HealthCheckInterval);
 
         await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Running);
     }

@@ -22,6 +22,8 @@ public sealed partial class GatewayTransitionsTests
 
     private static readonly GatewayProcessExit Crash = new(1, null);
 
+    private static readonly HealthProbeResult TextAnswer = HealthProbeResult.Unhealthy(200, "health check body is text/plain, not a JSON object") with { CannotBecomeHealthy = true };
+
     /// <summary>Every arrow of the README diagram: from, to, its label, and the transition that realises it.</summary>
     private static readonly (string From, string To, string Label, Func<GatewayEvent, GatewayTransition> Edge)[] Edges =
     [
@@ -32,7 +34,10 @@ public sealed partial class GatewayTransitionsTests
         ("error", "error", "start, spawn failed", s => GatewayTransitions.SpawnFailed(s, "no such file")),
         ("starting", "running", "healthy probe", s => GatewayTransitions.Healthy(s, HealthyAnswer)),
         ("starting", "error", "StartupTimeout passed without a healthy probe", s => GatewayTransitions.DeadlinePassed(s, TimeSpan.FromSeconds(15))),
-        ("running", "error", "unhealthy answer (non-200 or not a JSON object, status_code set)", s => GatewayTransitions.UnhealthyAnswer(s, HealthProbeResult.Unhealthy(503, "HTTP 503"))),
+        ("starting", "error", "answer that can never be healthy (strict probe, content type not JSON)", s => GatewayTransitions.AnswerCannotBecomeHealthy(s, TextAnswer)),
+        ("restarting", "error", "replacement's answer can never be healthy", s => GatewayTransitions.AnswerCannotBecomeHealthy(s, TextAnswer)),
+        ("running", "error", "unhealthy answer (non-2xx; strict: non-200 or not a JSON object; status_code set)", s => GatewayTransitions.UnhealthyAnswer(s, HealthProbeResult.Unhealthy(503, "HTTP 503"))),
+        ("running", "error", "Notify watchdog: no WATCHDOG=1 within WatchdogTimeout (then killed)", s => GatewayTransitions.WatchdogExpired(s, TimeSpan.FromSeconds(10))),
         ("running", "error", "UnhealthyThreshold probes in a row unanswered", s => GatewayTransitions.Unanswered(s, HealthProbeResult.Unreachable("refused"), 3, 3)),
         ("error", "running", "healthy probe while the process is alive", s => GatewayTransitions.Healthy(s, HealthyAnswer)),
         ("running", "restarting", "restart, start conditions ready", GatewayTransitions.RestartBegun),
@@ -94,6 +99,8 @@ public sealed partial class GatewayTransitionsTests
             BootFingerprint = "m",
             HealthStatusCode = 503,
             HealthDetails = new Dictionary<string, System.Text.Json.JsonElement>(),
+            HealthText = "Healthy",
+            StartupDetail = "HTTP 503",
             OptionsChanged = true,
         };
 
@@ -108,6 +115,8 @@ public sealed partial class GatewayTransitionsTests
             Assert.Null(next.BootFingerprint);
             Assert.Null(next.HealthStatusCode);
             Assert.Null(next.HealthDetails);
+            Assert.Null(next.HealthText);
+            Assert.Null(next.StartupDetail);
             Assert.False(next.OptionsChanged);
         }
     }
@@ -122,6 +131,20 @@ public sealed partial class GatewayTransitionsTests
         Assert.Equal(Restart.LastError, next.Next.LastError);
         Assert.Equal((1, null, Now), (next.Next.LastExitCode, next.Next.LastExitSignal, next.Next.LastExitTime));
         Assert.True(next.Effects.HasFlag(GatewayEffects.ScheduleCrashRestart));
+    }
+
+    [Theory]
+    [InlineData(GatewayStatus.Starting, "restart", true)]
+    [InlineData(GatewayStatus.Running, "restart", false)]
+    [InlineData(GatewayStatus.Running, "crash loop", true)]
+    public void An_unasked_exit_keeps_the_last_stderr_lines_and_names_them_while_starting_or_in_a_crash_loop(GatewayStatus from, string decision, bool named)
+    {
+        string[] stderr = ["config: no such file", "fatal: cannot start"];
+
+        var next = GatewayTransitions.Exited(Snapshot(from), GatewayExitCause.None, Crash, Now, decision == "restart" ? Restart : CrashLoop, stderr).Next;
+
+        Assert.Equal(stderr, next.LastStderr);
+        Assert.Equal(named, next.LastError!.EndsWith("stderr:\nconfig: no such file\nfatal: cannot start", StringComparison.Ordinal));
     }
 
     [Fact]

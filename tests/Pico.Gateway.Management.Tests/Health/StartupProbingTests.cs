@@ -1,0 +1,168 @@
+using Pico.Gateway.Management.Health;
+using Pico.Gateway.Management.Supervision;
+using Pico.Gateway.Management.Tests.Testing;
+
+namespace Pico.Gateway.Management.Tests.Health;
+
+/// <summary>Startup probing through a fake probe and a fake clock: the backoff, the reasons in words, an answer that cannot become healthy.</summary>
+public sealed class StartupProbingTests
+{
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(40, 5)]
+    [InlineData(80, 10)]
+    [InlineData(800, 100)]
+    [InlineData(16_000, 2000)]
+    [InlineData(600_000, 2000)]
+    public void The_startup_wait_is_an_eighth_of_the_time_spent_starting_within_the_two_intervals(int elapsedMs, int waitMs)
+    {
+        var options = new GatewayOptions { StartupProbeInterval = TimeSpan.FromMilliseconds(5), HealthCheckInterval = TimeSpan.FromSeconds(2) };
+
+        Assert.Equal(TimeSpan.FromMilliseconds(waitMs), GatewayHealthMonitor.NextStartupDelay(TimeSpan.FromMilliseconds(elapsedMs), options));
+    }
+
+    [Fact]
+    public void A_first_wait_longer_than_the_interval_is_kept()
+    {
+        var options = new GatewayOptions { StartupProbeInterval = TimeSpan.FromSeconds(3), HealthCheckInterval = TimeSpan.FromSeconds(2) };
+
+        Assert.Equal(TimeSpan.FromSeconds(3), GatewayHealthMonitor.NextStartupDelay(TimeSpan.Zero, options));
+    }
+
+    [Fact]
+    public async Task A_starting_gateway_is_probed_every_5_ms_at_first_then_an_eighth_of_the_time_spent()
+    {
+        await using var fixture = new ManagerFixture();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
+
+        var start = fixture.Time.GetUtcNow();
+
+        // Probes at 0, 5, ..., 45 ms (an eighth of 40 ms is still 5 ms), then an eighth of 45 ms later, in whole milliseconds.
+        for (var i = 0; i < 9; i++)
+        {
+            var before = fixture.Probe.CallCount;
+            await fixture.Time.AdvanceToTimerAsync(TimeSpan.FromMilliseconds(5)).WaitAsync(TestTimeouts.Wait);
+            await fixture.Time.AdvanceUntilAsync(() => fixture.Probe.CallCount > before, TimeSpan.Zero).WaitAsync(TestTimeouts.Wait);
+        }
+
+        var tenth = fixture.Probe.CallCount;
+        await fixture.Time.AdvanceToTimerAsync(TimeSpan.FromMilliseconds(6)).WaitAsync(TestTimeouts.Wait);
+        await fixture.Time.AdvanceUntilAsync(() => fixture.Probe.CallCount > tenth, TimeSpan.Zero).WaitAsync(TestTimeouts.Wait);
+
+        Assert.Equal(10, tenth);
+        Assert.Equal(TimeSpan.FromMilliseconds(51), fixture.Time.GetUtcNow() - start);
+        Assert.Equal(GatewayStatus.Starting, fixture.Manager.Current.Status);
+    }
+
+    [Fact]
+    public async Task The_last_probe_outcome_is_published_in_words_when_it_changes()
+    {
+        await using var fixture = new ManagerFixture();
+        fixture.Probe.Answer = HealthProbeResult.Unreachable("connection refused");
+        await fixture.Manager.StartAsync();
+        await fixture.Recorder.WaitForAsync(e => e.StartupDetail == "connection refused");
+        await fixture.Time.AdvanceUntilAsync(() => fixture.Probe.CallCount >= 4, fixture.Options.HealthCheckInterval);
+
+        fixture.Probe.Answer = HealthProbeResult.Unhealthy(503);
+        var unhealthy = await AdvanceUntilPublishedAsync(fixture, e => e.StartupDetail == "HTTP 503");
+        Assert.Equal(GatewayStatus.Starting, unhealthy.Status);
+
+        fixture.Probe.Answer = HealthProbeResult.Healthy();
+        var running = await AdvanceUntilPublishedAsync(fixture, e => e.Status == GatewayStatus.Running);
+        Assert.Null(running.StartupDetail);
+        Assert.Single(fixture.Recorder.Events, e => e.StartupDetail == "connection refused");
+    }
+
+    [Fact]
+    public async Task The_deadline_error_names_the_last_probe_outcome()
+    {
+        await using var fixture = new ManagerFixture(o => o.StartupTimeout = TimeSpan.FromSeconds(1));
+        fixture.Probe.Answer = HealthProbeResult.Unhealthy(200, "health check body is not a JSON object");
+        await fixture.Manager.StartAsync();
+
+        var error = await AdvanceUntilPublishedAsync(fixture, e => e.Status == GatewayStatus.Error);
+
+        Assert.Equal("the gateway did not become healthy within 1 s", error.LastError);
+        Assert.Equal("body is not a JSON object", error.StartupDetail);
+    }
+
+    [Fact]
+    public async Task An_answer_that_cannot_become_healthy_is_an_error_at_once()
+    {
+        await using var fixture = new ManagerFixture();
+        fixture.Probe.Answer = HealthProbeResult.Unhealthy(200, "health check body is text/plain, not a JSON object") with { CannotBecomeHealthy = true };
+
+        var started = fixture.Time.GetUtcNow();
+        await fixture.Manager.StartAsync();
+
+        var error = await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Error);
+        Assert.Equal(started, fixture.Time.GetUtcNow());
+        Assert.Equal(200, error.HealthStatusCode);
+        Assert.Equal("health check body is text/plain, not a JSON object", error.LastError);
+        Assert.NotNull(error.ProcessId);
+    }
+
+    [Fact]
+    public async Task An_exit_while_starting_ends_LastError_with_the_last_stderr_lines()
+    {
+        await using var fixture = new ManagerFixture();
+        await fixture.Manager.StartAsync();
+        var process = Assert.Single(fixture.Launcher.Started);
+        process.WriteLine(GatewayLogStream.StandardOutput, "booting");
+        for (var i = 1; i <= 7; i++)
+        {
+            process.WriteLine(GatewayLogStream.StandardError, $"error line {i}");
+        }
+
+        process.ExitWithCode(1);
+
+        var stopped = await fixture.Recorder.WaitForAsync(e => e.LastExitCode == 1);
+        Assert.Equal(["error line 3", "error line 4", "error line 5", "error line 6", "error line 7"], stopped.LastStderr);
+        Assert.EndsWith("stderr:\nerror line 3\nerror line 4\nerror line 5\nerror line 6\nerror line 7", stopped.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_requested_stop_carries_no_stderr()
+    {
+        await using var fixture = new ManagerFixture();
+        var process = await fixture.StartRunningAsync();
+        process.WriteLine(GatewayLogStream.StandardError, "shutting down");
+
+        await (await fixture.Manager.StopAsync()).Exited;
+
+        var stopped = await fixture.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Stopped && e.LastExitTime is not null);
+        Assert.Null(stopped.LastStderr);
+        Assert.Null(stopped.LastError);
+    }
+
+    [Fact]
+    public void The_stderr_tail_keeps_at_most_1_KiB()
+    {
+        var tail = new Pico.Gateway.Management.Logs.StderrTail();
+        tail.Add(new string('a', 600));
+        tail.Add(new string('b', 600));
+        tail.Add(new string('c', 5000));
+
+        var kept = Assert.Single(tail.Snapshot()!);
+        Assert.Equal(1024, kept.Length);
+    }
+
+    [Theory]
+    [InlineData(HealthProbeOutcome.Unreachable, null, "connection refused", "connection refused")]
+    [InlineData(HealthProbeOutcome.Unhealthy, 503, null, "HTTP 503")]
+    [InlineData(HealthProbeOutcome.Unhealthy, 200, "health check body is not a JSON object", "body is not a JSON object")]
+    [InlineData(HealthProbeOutcome.Unreachable, null, "health check timed out after 2 s", "timed out after 2 s")]
+    public void Probe_outcomes_in_words(HealthProbeOutcome outcome, int? statusCode, string? description, string words)
+    {
+        var result = outcome == HealthProbeOutcome.Unhealthy ? HealthProbeResult.Unhealthy(statusCode!.Value, description) : HealthProbeResult.Unreachable(description!);
+
+        Assert.Equal(words, ReadinessWords.Of(result));
+    }
+
+    private static async Task<GatewayEvent> AdvanceUntilPublishedAsync(ManagerFixture fixture, Func<GatewayEvent, bool> predicate)
+    {
+        // A step as long as the longest startup wait: each advance reaches the next probe however far the backoff has got.
+        await fixture.Time.AdvanceUntilAsync(() => fixture.Recorder.Events.Any(predicate), fixture.Options.HealthCheckInterval);
+        return await fixture.Recorder.WaitForAsync(predicate);
+    }
+}
