@@ -52,6 +52,9 @@ public static class SampleHostApp
             .UseConfigurationFingerprint<DefaultModelFingerprint>();
         ConfigFollowingHealthProbe.Decorate(builder.Services, configuration, setup);
 
+        // After the manager's own hosted service, so supervision has begun when the first change arrives.
+        builder.Services.AddHostedService<ConfigFileWatcher>();
+
         // For load balancers and orchestrators: 200 when the gateway is running (or degraded: starting, restarting, stopped on purpose), 503 on error or a crash.
         builder.Services.AddHealthChecks().AddGatewayHealthCheck();
 
