@@ -18,9 +18,20 @@ internal static class HealthServer
         "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
 
     private static int _answered;
+    private static int _bodyBytes;
+    private static long _sequence;
 
-    public static int Run(int port, Stamps stamps)
+    /// <param name="port">The loopback port to listen on.</param>
+    /// <param name="stamps">Where to write the listen and first-200 stamps.</param>
+    /// <param name="bodyBytes">
+    /// 0: the fixed 15-byte body. More: a body of about that size that differs on every answer (<c>seq</c>, and <c>t</c>, the
+    /// CLOCK_MONOTONIC nanoseconds of the answer); every second such answer is a 503, so every probe changes the gateway's
+    /// state (running, error, running, ...) and the supervisor publishes a snapshot each time, every other one that big (a
+    /// changed healthy body alone is not a state change, and publishes nothing).
+    /// </param>
+    public static int Run(int port, Stamps stamps, int bodyBytes = 0)
     {
+        _bodyBytes = bodyBytes;
         using var shutdown = new ManualResetEventSlim();
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Shutdown(context, shutdown));
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Shutdown(context, shutdown));
@@ -36,6 +47,15 @@ internal static class HealthServer
         shutdown.Wait();
         stamps.Write("term", Stamps.Now());
         return 0;
+    }
+
+    private static byte[] BigHealthy(long now)
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        var body = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{\"status\":\"ok\",\"seq\":{sequence},\"t\":{now},\"pad\":\"{new string('x', _bodyBytes)}\"}}");
+        return Encoding.ASCII.GetBytes(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"HTTP/1.1 {(sequence % 2 == 1 ? "200 OK" : "503 Service Unavailable")}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}"));
     }
 
     private static void Shutdown(PosixSignalContext context, ManualResetEventSlim shutdown)
@@ -100,7 +120,7 @@ internal static class HealthServer
                     var healthy = head.StartsWith("GET /health "u8);
                     // Stamped as the answer is handed to the kernel: after the send, this thread may run only once the probe has its answer.
                     var sent = Stamps.Now();
-                    connection.Send(healthy ? Healthy : NotFound);
+                    connection.Send(healthy ? (_bodyBytes > 0 ? BigHealthy(sent) : Healthy) : NotFound);
                     if (healthy && Interlocked.Exchange(ref _answered, 1) == 0)
                     {
                         stamps.Write("first200", sent);

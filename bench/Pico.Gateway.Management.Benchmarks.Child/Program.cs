@@ -11,7 +11,9 @@ internal static class Program
 
     private const string Usage = """
         usage: Pico.Gateway.Management.Benchmarks.Child <mode> [options]
-          healthy --port N [--stamps FILE]      serve GET /health (200, JSON object) on 127.0.0.1:N until SIGTERM
+          healthy --port N [--stamps FILE] [--body-bytes B]
+                                                serve GET /health (200, JSON object) on 127.0.0.1:N until SIGTERM; with B,
+                                                a B-byte body that changes on every answer (seq, t = monotonic ns)
           flood [--lines N] [--stamps FILE]     write N short lines ("line 1".."line N") to stdout, then exit 0
           exit [--code C]                       exit at once with code C
           notify [--stamps FILE]                send READY=1 to NOTIFY_SOCKET, then wait for SIGTERM
@@ -37,7 +39,10 @@ internal static class Program
         switch (args[0])
         {
             case "healthy" when options.TryGetValue("port", out var port):
-                return HealthServer.Run(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), stamps);
+                return HealthServer.Run(
+                    int.Parse(port, System.Globalization.CultureInfo.InvariantCulture),
+                    stamps,
+                    int.Parse(options.GetValueOrDefault("body-bytes", "0"), System.Globalization.CultureInfo.InvariantCulture));
             case "flood":
                 return Flood.Run(int.Parse(options.GetValueOrDefault("lines", "1000000"), System.Globalization.CultureInfo.InvariantCulture), stamps, started);
             case "notify" or "ready-line":

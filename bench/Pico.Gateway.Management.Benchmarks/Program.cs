@@ -6,7 +6,7 @@ using Pico.Gateway.Management.Benchmarks.Scenarios;
 namespace Pico.Gateway.Management.Benchmarks;
 
 /// <summary>
-/// <c>scenarios ...</c>: the end-to-end scenario table; <c>peers ...</c>: the same child under supervisord, PM2 and us;
+/// <c>scenarios ...</c>: the end-to-end scenario table; <c>stuck-clients ...</c>: the event stream under 500 clients that never read; <c>peers ...</c>: the same child under supervisord, PM2 and us;
 /// anything else goes to BenchmarkDotNet (<c>--filter *</c> runs every micro benchmark).
 /// </summary>
 public static class Program
@@ -16,6 +16,11 @@ public static class Program
         if (args is ["scenarios", .. var scenarioArgs])
         {
             return await ScenarioRunner.RunAsync(scenarioArgs);
+        }
+
+        if (args is ["stuck-clients", .. var stuckArgs])
+        {
+            return await StuckClientsScenario.RunAsync(stuckArgs);
         }
 
         if (args is ["peers", .. var peerArgs])

@@ -52,6 +52,11 @@ public static class SampleHostApp
             .UseConfigurationFingerprint<DefaultModelFingerprint>();
         ConfigFollowingHealthProbe.Decorate(builder.Services, configuration, setup);
 
+        // After the manager's own hosted service, so supervision has begun when the first change arrives.
+        builder.Services.AddHostedService<ConfigFileWatcher>();
+        builder.Services.TryAddSingleton<GatewayHistory>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<GatewayHistory>());
+
         // For load balancers and orchestrators: 200 when the gateway is running (or degraded: starting, restarting, stopped on purpose), 503 on error or a crash.
         builder.Services.AddHealthChecks().AddGatewayHealthCheck();
 

@@ -100,8 +100,6 @@ public sealed partial class DashboardTests
         {
             Assert.False(ProcessTable.IsAlive(gatewayPid), $"gateway process {gatewayPid} outlived the host");
         }
-
-        PublishScreenshotForDocs("dashboard-running.png");
     }
 
     [BrowserFact]
@@ -157,6 +155,8 @@ public sealed partial class DashboardTests
 
         await Expect(page.Locator("#status-badge")).ToHaveTextAsync("stopped");
         await Expect(page.Locator("#start-reason")).ToContainTextAsync("no default model configured", new() { Timeout = GatewayTimeoutMs });
+        await Expect(page.Locator("#start-button")).ToHaveAttributeAsync("aria-describedby", "start-reason");
+        await Expect(page.Locator(".actions + #start-reason")).ToBeVisibleAsync();
         await Expect(page.Locator("#start-button")).ToBeDisabledAsync();
         await Expect(page.Locator("#restart-button")).ToBeDisabledAsync();
         await page.ScreenshotAsync(new() { Path = ScreenshotPath("dashboard-start-blocked.png") });

@@ -26,7 +26,10 @@ internal sealed class BenchSampleHost : IAsyncDisposable
     public HttpClient Client => _host.Client;
 
     /// <summary>Starts the host: <c>dotnet</c> with the built dll, or a Native AOT build of it when <paramref name="aotExecutable"/> is given.</summary>
-    public static async Task<BenchSampleHost> StartAsync(string directory, string? aotExecutable = null)
+    public static Task<BenchSampleHost> StartAsync(string directory, string? aotExecutable = null) => StartAsync(directory, aotExecutable, gatewayArguments: null);
+
+    /// <summary>Starts the host with more command-line configuration, given the gateway port its config names (a gateway of the scenario's own, say).</summary>
+    public static async Task<BenchSampleHost> StartAsync(string directory, string? aotExecutable, Func<int, IEnumerable<string>>? gatewayArguments)
     {
         var gatewayPort = FreePort.Next();
         var config = Path.Combine(directory, "config.json");
@@ -46,6 +49,11 @@ internal sealed class BenchSampleHost : IAsyncDisposable
 
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var argument in gatewayArguments?.Invoke(gatewayPort) ?? [])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         info.Environment["PICOCLAW_CONFIG"] = config;
         var host = new BenchSampleHost(await SampleHostProcess.StartAsync(info, TimeSpan.FromSeconds(60)));
         try

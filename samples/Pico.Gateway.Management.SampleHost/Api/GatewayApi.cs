@@ -10,6 +10,7 @@ internal static class GatewayApi
         Map(endpoints, "/api/gateway/status", HttpMethods.Get, GetStatusAsync);
         Map(endpoints, "/api/gateway/events", HttpMethods.Get, GatewayEventsEndpoint.HandleAsync);
         Map(endpoints, "/api/gateway/logs", HttpMethods.Get, GetLogsAsync);
+        Map(endpoints, "/api/gateway/history", HttpMethods.Get, GetHistoryAsync);
         Map(endpoints, "/api/gateway/logs/clear", HttpMethods.Post, ClearLogsAsync);
         Map(endpoints, "/api/gateway/start", HttpMethods.Post, StartAsync);
         Map(endpoints, "/api/gateway/stop", HttpMethods.Post, StopAsync);
@@ -53,16 +54,26 @@ internal static class GatewayApi
         var runId = ParseOrDefault(query["log_run_id"], -1);
         var page = manager.Logs.Read(offset, runId);
         var lines = new string[page.Lines.Count];
+        var streams = new string[lines.Length];
         for (var i = 0; i < lines.Length; i++)
         {
             lines[i] = page.Lines[i].Text;
+            streams[i] = page.Lines[i].Stream == GatewayLogStream.StandardError ? "stderr" : "stdout";
         }
 
         return ApiResults.WriteAsync(
             context,
             StatusCodes.Status200OK,
-            new GatewayLogsResponse(lines, page.Total, page.RunId),
+            new GatewayLogsResponse(lines, page.Total, page.RunId, streams),
             ApiJsonContext.Default.GatewayLogsResponse);
+    }
+
+    private static async Task GetHistoryAsync(HttpContext context)
+    {
+        var history = context.RequestServices.GetRequiredService<GatewayHistory>();
+        context.Response.ContentType = ApiResults.JsonContentType;
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.Body.WriteAsync(history.ToUtf8Json(), context.RequestAborted);
     }
 
     private static Task ClearLogsAsync(HttpContext context)

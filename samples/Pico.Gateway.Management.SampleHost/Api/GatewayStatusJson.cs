@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.Json;
+using Pico.Gateway.Management.SampleHost.Picoclaw;
 
 namespace Pico.Gateway.Management.SampleHost.Api;
 
@@ -34,8 +35,8 @@ internal static class GatewayStatusJson
         writer.WriteStartObject();
         writer.WriteString("gateway_status", snapshot.Status.ToJsonName());
         WriteIfPresent(writer, "pid", snapshot.ProcessId);
-        WriteIfPresent(writer, "boot_default_model", snapshot.BootFingerprint);
-        WriteIfPresent(writer, "config_default_model", snapshot.CurrentFingerprint);
+        WriteIfPresent(writer, "boot_default_model", DefaultModelFingerprint.ModelName(snapshot.BootFingerprint));
+        WriteIfPresent(writer, "config_default_model", DefaultModelFingerprint.ModelName(snapshot.CurrentFingerprint));
         writer.WriteBoolean("gateway_restart_required", snapshot.RestartRequired);
         writer.WriteBoolean("gateway_start_allowed", snapshot.StartAllowed);
         if (!snapshot.StartAllowed)

@@ -33,4 +33,13 @@ internal static partial class SampleHostLog
 
     [LoggerMessage(EventId = 9, EventName = "EventClientDropped", Level = LogLevel.Warning, Message = "Dropped event-stream client {RemoteAddress}: it fell {Capacity} messages or {MaxUnsentBytes} bytes behind")]
     public static partial void EventClientDropped(ILogger logger, string? remoteAddress, int capacity, long maxUnsentBytes);
+
+    [LoggerMessage(EventId = 70, EventName = "ConfigWatchStarted", Level = LogLevel.Debug, Message = "Watching {ConfigPath}: a change re-evaluates the start conditions and restart-required at once")]
+    public static partial void ConfigWatchStarted(ILogger logger, string configPath);
+
+    [LoggerMessage(EventId = 71, EventName = "ConfigWatchUnavailable", Level = LogLevel.Warning, Message = "Cannot watch {Directory} for config changes; they are noticed on the next health-check tick instead")]
+    public static partial void ConfigWatchUnavailable(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(EventId = 72, EventName = "ConfigWatchError", Level = LogLevel.Warning, Message = "The config file watcher lost notifications; the config is read again")]
+    public static partial void ConfigWatchError(ILogger logger, Exception exception);
 }

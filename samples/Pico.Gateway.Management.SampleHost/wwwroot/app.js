@@ -37,6 +37,14 @@
     logEmpty: byId('log-empty'),
     logCount: byId('log-count'),
     clearLogs: byId('clear-logs-button'),
+    logFilter: byId('log-filter'),
+    logShown: byId('log-shown'),
+    follow: byId('follow-button'),
+    timeline: byId('timeline'),
+    timelineStart: byId('timeline-start'),
+    uptime: byId('uptime'),
+    restartCount: byId('restart-count'),
+    crashCount: byId('crash-count'),
   };
 
   // ---- Access token -------------------------------------------------------------------------------
@@ -109,6 +117,7 @@
     ui.restartRequired.hidden = status.gateway_restart_required !== true;
     const blocked = status.gateway_start_allowed === false;
     showOptional(ui.startReason, blocked ? `Cannot start: ${status.gateway_start_reason || 'a start condition is not met'}` : null);
+    renderUptime();
     showOptional(ui.lastError, present(status.last_error) ? `Last error: ${status.last_error}` : null);
     showOptional(ui.lastExit, describeExit(status), ui.lastExitRow);
     showOptional(ui.statusCode, present(status.status_code) ? `HTTP ${status.status_code}` : null, ui.statusCodeRow);
@@ -207,20 +216,52 @@
   // clear), whose lines start from 0, so the panel starts over.
   const logs = { runId: -1, total: 0, generation: 0, inFlight: false, again: false };
 
+  // Follow: new lines are shown and scrolled into view. Paused: the view holds still and new lines wait (at most
+  // MAX_LOG_LINES of them) until the user follows again.
+  const view = { following: true, held: [], filter: '' };
+
   function resetLogPanel() {
     ui.logPanel.replaceChildren();
+    view.held = [];
     ui.logEmpty.hidden = false;
+    renderFollowButton();
+    renderShown();
+  }
+
+  const matchesFilter = (row) => view.filter === '' || row.textContent.toLowerCase().includes(view.filter);
+
+  function renderShown() {
+    if (view.filter === '') {
+      ui.logShown.hidden = true;
+      return;
+    }
+    let shown = 0;
+    for (const row of ui.logPanel.children) if (!row.hidden) shown++;
+    setText(ui.logShown, `${shown} of ${ui.logPanel.childElementCount} shown`);
+    ui.logShown.hidden = false;
+  }
+
+  function renderFollowButton() {
+    ui.follow.setAttribute('aria-pressed', String(view.following));
+    setText(ui.follow, view.following ? 'Pause' : view.held.length > 0 ? `Follow (${view.held.length} new)` : 'Follow');
   }
 
   function appendLogLines(lines) {
     if (lines.length === 0) return;
+    if (!view.following) {
+      view.held.push(...lines);
+      if (view.held.length > MAX_LOG_LINES) view.held.splice(0, view.held.length - MAX_LOG_LINES);
+      renderFollowButton();
+      return;
+    }
     const panel = ui.logPanel;
-    const atBottom = panel.scrollHeight - panel.scrollTop - panel.clientHeight < 8;
     const fragment = document.createDocumentFragment();
     for (const line of lines.slice(-MAX_LOG_LINES)) {
       const row = document.createElement('div');
-      row.className = 'log-line';
-      row.textContent = line;
+      row.className = line.stream === 'stderr' ? 'log-line log-line-stderr' : 'log-line';
+      row.dataset.stream = line.stream;
+      row.textContent = line.text;
+      row.hidden = !matchesFilter(row);
       fragment.append(row);
     }
     panel.append(fragment);
@@ -228,7 +269,31 @@
       panel.firstElementChild.remove();
     }
     ui.logEmpty.hidden = true;
-    if (atBottom) panel.scrollTop = panel.scrollHeight;
+    renderShown();
+    panel.scrollTop = panel.scrollHeight;
+  }
+
+  ui.follow.addEventListener('click', () => {
+    view.following = !view.following;
+    if (view.following) {
+      const held = view.held;
+      view.held = [];
+      appendLogLines(held);
+    }
+    renderFollowButton();
+  });
+
+  ui.logFilter.addEventListener('input', () => {
+    view.filter = ui.logFilter.value.trim().toLowerCase();
+    for (const row of ui.logPanel.children) row.hidden = !matchesFilter(row);
+    renderShown();
+  });
+
+  // Lines with their stream: log_streams (this host's addition) is parallel to logs (picoclaw's field).
+  function pageLines(page) {
+    const texts = Array.isArray(page.logs) ? page.logs : [];
+    const streams = Array.isArray(page.log_streams) ? page.log_streams : [];
+    return texts.map((text, i) => ({ text, stream: streams[i] === 'stderr' ? 'stderr' : 'stdout' }));
   }
 
   function applyLogPage(page) {
@@ -242,7 +307,7 @@
       return;
     }
     if (runId !== logs.runId) resetLogPanel();
-    appendLogLines(Array.isArray(page.logs) ? page.logs : []);
+    appendLogLines(pageLines(page));
     logs.runId = runId;
     logs.total = total;
     setText(ui.logCount, `${total} ${total === 1 ? 'line' : 'lines'}`);
@@ -289,6 +354,103 @@
     }
   });
 
+  // ---- History strip -------------------------------------------------------------------------------
+  // GET history gives the host's record of states (one entry per change of status or process) over the last minutes.
+  // The strip spans from the oldest entry (at least 30 s, at most the host's window) to now, one band per state.
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const history = { data: null, skewMs: 0, inFlight: false, again: false };
+
+  const serverNow = () => Date.now() - history.skewMs;
+
+  function formatDuration(ms) {
+    const total = Math.max(0, Math.floor(ms / 1000));
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    if (h > 0) return `${h} h ${m} min`;
+    if (m > 0) return s > 0 ? `${m} min ${s} s` : `${m} min`;
+    return `${s} s`;
+  }
+
+  function renderUptime() {
+    const since = history.data && history.data.process_since;
+    const live = current && present(current.pid) && ['starting', 'running', 'error', 'restarting', 'stopping'].includes(current.gateway_status);
+    setText(ui.uptime, live && present(since) ? formatDuration(serverNow() - Date.parse(since)) : '—');
+  }
+
+  function svg(name, attributes, title) {
+    const element = document.createElementNS(SVG_NS, name);
+    for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+    if (title) {
+      const tooltip = document.createElementNS(SVG_NS, 'title');
+      tooltip.textContent = title;
+      element.append(tooltip);
+    }
+    return element;
+  }
+
+  function renderTimeline() {
+    const data = history.data;
+    if (!data) return;
+    setText(ui.restartCount, String(data.restarts ?? 0));
+    setText(ui.crashCount, String(data.crashes ?? 0));
+    renderUptime();
+    const states = Array.isArray(data.states) ? data.states : [];
+    const now = serverNow();
+    const windowMs = Number(data.window_seconds) * 1000 || 15 * 60 * 1000;
+    const oldest = states.length > 0 ? Date.parse(states[0].at) : now;
+    const spanMs = Math.min(windowMs, Math.max(30 * 1000, now - oldest));
+    const start = now - spanMs;
+    const x = (time) => ((Math.min(Math.max(time, start), now) - start) / spanMs) * 1000;
+    setText(ui.timelineStart, `−${formatDuration(spanMs)}`);
+
+    const label = ui.timeline.querySelector('title');
+    const shapes = [];
+    states.forEach((entry, i) => {
+      const from = Date.parse(entry.at);
+      const to = i + 1 < states.length ? Date.parse(states[i + 1].at) : now;
+      if (to > start) {
+        const left = x(from);
+        const width = Math.max(x(to) - left, 1.5);
+        const pid = present(entry.pid) ? ` · pid ${entry.pid}` : '';
+        shapes.push(svg('rect', { class: 'band', 'data-state': entry.status, x: left, y: 8, width, height: 24 },
+          `${entry.status}${pid} · from ${formatTime(entry.at)}`));
+      }
+    });
+    for (const entry of states) {
+      if (!entry.mark || Date.parse(entry.at) < start) continue;
+      const at = x(Date.parse(entry.at));
+      const what = entry.mark === 'crash' ? 'crash' : 'restart';
+      const group = svg('g', { class: `mark mark-${what}`, 'data-mark': what }, `${what} at ${formatTime(entry.at)}`);
+      group.append(svg('line', { x1: at, x2: at, y1: 2, y2: 38 }));
+      shapes.push(group);
+    }
+    ui.timeline.replaceChildren(label, ...shapes);
+  }
+
+  async function fetchHistory() {
+    if (history.inFlight) {
+      history.again = true;
+      return;
+    }
+    history.inFlight = true;
+    try {
+      do {
+        history.again = false;
+        const result = await api('history');
+        if (!result.ok || !result.body) break;
+        history.data = result.body;
+        const reported = Date.parse(result.body.now);
+        if (!Number.isNaN(reported)) history.skewMs = Date.now() - reported;
+        renderTimeline();
+      } while (history.again);
+    } catch {
+      // Host unreachable: the next stream message or tick tries again.
+    } finally {
+      history.inFlight = false;
+    }
+  }
+
   // ---- Event stream -------------------------------------------------------------------------------
   let source = null;
   let streamOpen = false;
@@ -309,7 +471,10 @@
       let status;
       try { status = JSON.parse(message.data); } catch { return; }
       render(status);
-      if (document.visibilityState === 'visible') fetchLogs();
+      if (document.visibilityState === 'visible') {
+        fetchLogs();
+        fetchHistory();
+      }
     };
     source.onerror = () => {
       // Reconnect on our own schedule (EventSource's own retry gives up on a non-200 answer).
@@ -326,9 +491,11 @@
 
   // ---- Slow catch-up timer, only while the page is visible ----------------------------------------
   let pollTimer = null;
+  let clockTimer = null;
 
   function tick() {
     fetchLogs();
+    fetchHistory();
     if (!streamOpen) refreshStatus();
   }
 
@@ -336,9 +503,13 @@
     if (document.visibilityState === 'visible') {
       tick();
       pollTimer ??= window.setInterval(tick, POLL_INTERVAL_MS);
+      // The strip slides and the uptime counts every second between fetches.
+      clockTimer ??= window.setInterval(renderTimeline, 1000);
     } else {
       window.clearInterval(pollTimer);
       pollTimer = null;
+      window.clearInterval(clockTimer);
+      clockTimer = null;
     }
   }
 

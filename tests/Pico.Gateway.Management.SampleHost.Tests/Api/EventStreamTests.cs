@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Pico.Gateway.Management.SampleHost.Api;
+using Pico.Gateway.Management.SampleHost.Picoclaw;
 using Pico.Gateway.Management.SampleHost.Tests.Testing;
 
 namespace Pico.Gateway.Management.SampleHost.Tests.Api;
@@ -13,7 +14,7 @@ public sealed class EventStreamTests
     public async Task The_stream_is_uncached_event_stream_and_opens_with_the_current_status()
     {
         await using var host = await TestHost.StartAsync();
-        await host.WaitForAsync(e => e.CurrentFingerprint == "demo");
+        await host.WaitForAsync(e => DefaultModelFingerprint.ModelName(e.CurrentFingerprint) == "demo");
         var status = await host.GetJsonAsync("/api/gateway/status");
 
         await using var events = await ServerSentEventReader.OpenAsync(host.Client);
@@ -86,7 +87,7 @@ public sealed class EventStreamTests
     {
         var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var host = await TestHost.StartAsync(settings => settings.ConfigureBuilder = builder => builder.Services.AddSingleton<TimeProvider>(clock));
-        await host.WaitForAsync(e => e.CurrentFingerprint == "demo");
+        await host.WaitForAsync(e => DefaultModelFingerprint.ModelName(e.CurrentFingerprint) == "demo");
         await using var events = await ServerSentEventReader.OpenAsync(host.Client);
         Assert.NotNull((await events.ReadAsync())!.Data);
 

@@ -16,7 +16,25 @@ public sealed class LogsEndpointTests
         Assert.Empty(logs.GetProperty("logs").EnumerateArray());
         Assert.Equal(0, logs.GetProperty("log_total").GetInt64());
         Assert.Equal(0, logs.GetProperty("log_run_id").GetInt64());
-        Assert.Equal(3, logs.EnumerateObject().Count());
+        Assert.Empty(logs.GetProperty("log_streams").EnumerateArray());
+        Assert.Equal(4, logs.EnumerateObject().Count());
+    }
+
+    [Fact]
+    public async Task Logs_say_each_line_s_stream_in_log_streams_beside_picoclaw_s_logs_field()
+    {
+        await using var host = await FloodedHostAsync(lines: 2, stderrLines: 1);
+
+        var logs = await host.GetJsonAsync("/api/gateway/logs");
+
+        var texts = Texts(logs);
+        var streams = logs.GetProperty("log_streams").EnumerateArray().Select(stream => stream.GetString()!).ToArray();
+        Assert.Equal(texts.Length, streams.Length);
+        Assert.Equal(3, texts.Length);
+        var byText = texts.Zip(streams).ToDictionary(pair => pair.First, pair => pair.Second);
+        Assert.Equal("stdout", byText["line 1"]);
+        Assert.Equal("stdout", byText["line 2"]);
+        Assert.Equal("stderr", byText["stderr line 1"]);
     }
 
     [Fact]
@@ -86,9 +104,14 @@ public sealed class LogsEndpointTests
         Assert.Equal(2, logs.GetProperty("log_run_id").GetInt64());
     }
 
-    private static async Task<TestHost> FloodedHostAsync(int lines)
+    private static async Task<TestHost> FloodedHostAsync(int lines, int stderrLines = 0)
     {
-        var host = await TestHost.StartAsync(settings => settings.UseChild("flood", "--lines", lines.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var host = await TestHost.StartAsync(settings => settings.UseChild(
+            "flood",
+            "--lines",
+            lines.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--stderr-lines",
+            stderrLines.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         try
         {
             using var start = await host.PostAsync("/api/gateway/start");

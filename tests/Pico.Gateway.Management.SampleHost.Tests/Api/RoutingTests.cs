@@ -27,6 +27,7 @@ public sealed class RoutingTests
     [InlineData("POST", "/api/gateway/status", "GET")]
     [InlineData("DELETE", "/api/gateway/logs", "GET")]
     [InlineData("PUT", "/api/gateway/events", "GET")]
+    [InlineData("POST", "/api/gateway/history", "GET")]
     public async Task A_wrong_method_answers_405_json_with_allow(string method, string path, string allowed)
     {
         await using var host = await TestHost.StartAsync();

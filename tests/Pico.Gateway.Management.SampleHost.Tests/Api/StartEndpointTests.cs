@@ -47,6 +47,33 @@ public sealed class StartEndpointTests
         Assert.Equal(pid, body.GetProperty("pid").GetInt32());
     }
 
+    [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
+    public async Task Start_during_a_stop_answers_409_with_the_old_pid_at_once_without_waiting_for_the_exit()
+    {
+        // A gateway that ignores SIGTERM stays in 'stopping' for the whole StopTimeout: a 409 naming the old pid while it is still
+        // alive did not wait (a start that waited would have answered 200 with a new pid). The host's own shutdown waits it out.
+        await using var host = await TestHost.StartAsync(settings => settings
+            .UseChild("ignore-term", "--port", "{port}")
+            .Set("Gateway:StopTimeout", "00:00:10"));
+        var pid = await host.StartRunningAsync();
+        using (var stop = await host.PostAsync("/api/gateway/stop"))
+        {
+            Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
+        }
+
+        Assert.Equal(GatewayStatus.Stopping, host.Manager.Current.Status);
+
+        using var response = await host.PostAsync("/api/gateway/start");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var body = await TestHost.ReadJsonAsync(response);
+        Assert.Equal("already_running", body.GetProperty("status").GetString());
+        Assert.Equal(pid, body.GetProperty("pid").GetInt32());
+        Assert.Equal(GatewayStatus.Stopping, host.Manager.Current.Status);
+        Assert.True(ProcessTable.IsAlive(pid), "the old gateway is still alive: the answer did not wait for the stop");
+    }
+
     [Theory]
     [MemberData(nameof(UnreadyConfigs))]
     public async Task Start_answers_400_with_the_precondition_that_failed(string members, string expectedMessage)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Pico.Gateway.Management.SampleHost.Picoclaw;
 using Pico.Gateway.Management.SampleHost.Tests.Testing;
 
 namespace Pico.Gateway.Management.SampleHost.Tests.Api;
@@ -12,7 +13,7 @@ public sealed class StatusEndpointTests
     public async Task Status_of_a_stopped_gateway_has_the_seed_fields_and_no_log_fields()
     {
         await using var host = await TestHost.StartAsync();
-        await host.WaitForAsync(e => e.CurrentFingerprint == "demo");
+        await host.WaitForAsync(e => DefaultModelFingerprint.ModelName(e.CurrentFingerprint) == "demo");
 
         using var response = await host.Client.GetAsync("/api/gateway/status");
 

@@ -16,6 +16,7 @@ internal sealed class FuzzRequestGenerator(Random random, int port)
     [
         "/api/gateway/status",
         "/api/gateway/logs",
+        "/api/gateway/history",
         "/api/gateway/logs/clear",
         "/api/gateway/start",
         "/api/gateway/stop",
