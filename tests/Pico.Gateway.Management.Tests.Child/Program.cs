@@ -18,6 +18,8 @@ internal static class Program
           escapee --how plain|daemon|setpgid|cheap-daemon --pid-file PATH [--port N [healthy options]]
           daemonize --pid-file PATH
           hold --pid-file PATH [--escape setsid|setpgid]
+          adopt-pid-one --pid-file PATH   (inside a throw-away PID namespace only)
+          chatty --port N --every-ms M [healthy options]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -39,6 +41,8 @@ internal static class Program
                 "escapee" => await EscapeeModes.EscapeeAsync(commandLine),
                 "daemonize" => EscapeeModes.Daemonize(commandLine),
                 "hold" => await EscapeeModes.HoldAsync(commandLine),
+                "adopt-pid-one" when OperatingSystem.IsLinux() => await OwnershipModes.AdoptPidOneAsync(commandLine),
+                "chatty" => await Modes.ChattyAsync(commandLine),
                 _ => throw new UsageException($"unknown mode '{commandLine.Mode}'"),
             };
         }
