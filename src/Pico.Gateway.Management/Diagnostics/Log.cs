@@ -108,4 +108,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 32, EventName = "FileSinkWriteFailed", Level = LogLevel.Warning, Message = "Could not write the gateway's output to {Path}; its lines are dropped until a write succeeds")]
     public static partial void FileSinkWriteFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 60, EventName = "OutputSpoolFailed", Level = LogLevel.Warning, Message = "Could not follow the gateway's output spool {Path}: {Reason}; its lines are not captured")]
+    public static partial void OutputSpoolFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 61, EventName = "OutputSpoolUnbounded", Level = LogLevel.Warning, Message = "Could not free the read part of the gateway's output spool {Path} ({Reason}): this file system cannot punch holes, so the spool grows until the gateway exits")]
+    public static partial void OutputSpoolUnbounded(ILogger logger, string path, string reason);
 }
