@@ -28,6 +28,21 @@ internal static class Modes
         return await ServeHealthAsync(settings, shutdown);
     }
 
+    /// <summary>A healthy gateway that also logs a numbered line every <c>--every-ms</c>, as a busy gateway does.</summary>
+    public static async Task<int> ChattyAsync(CommandLine commandLine)
+    {
+        var every = TimeSpan.FromMilliseconds(commandLine.GetInt32("every-ms", 10));
+        var settings = HealthSettings.Read(commandLine, commandLine.GetRequiredInt32("port"));
+        commandLine.EnsureAllOptionsUsed();
+        using var shutdown = ShutdownSignal.ExitOnTerm();
+        using var stopTicking = new CancellationTokenSource();
+        var ticking = TickAsync(every, stopTicking.Token);
+        var code = await ServeHealthAsync(settings, shutdown);
+        await stopTicking.CancelAsync();
+        await ticking;
+        return code;
+    }
+
     public static async Task<int> GrandchildAsync(CommandLine commandLine)
     {
         var settings = HealthSettings.Read(commandLine, commandLine.GetRequiredInt32("port"));
@@ -185,6 +200,22 @@ internal static class Modes
         var code = await responder.ExitRequested;
         Console.Out.WriteLine($"EXITING {code}");
         return code;
+    }
+
+    private static async Task TickAsync(TimeSpan every, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(every, TimeProvider.System);
+        try
+        {
+            for (var tick = 1L; await timer.WaitForNextTickAsync(cancellationToken); tick++)
+            {
+                // Console.Out flushes each line; after the reading end is gone .NET drops the write (EPIPE) instead of dying.
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tick {tick}"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static void WriteLongLine(int bytes, int then)

@@ -21,6 +21,8 @@ internal static class Program
           notify [--send A|B] [--via self|grandchild] [--trigger-file PATH] [--watchdog-pings N]
           notify-sender [--send A|B]
           ready-line [--first TEXT] [--second TEXT]
+          adopt-pid-one --pid-file PATH   (inside a throw-away PID namespace only)
+          chatty --port N --every-ms M [healthy options]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -45,6 +47,8 @@ internal static class Program
                 "notify" => await NotifyModes.NotifyAsync(commandLine),
                 "notify-sender" => await NotifyModes.NotifySenderAsync(commandLine),
                 "ready-line" => await NotifyModes.ReadyLineAsync(commandLine),
+                "adopt-pid-one" when OperatingSystem.IsLinux() => await OwnershipModes.AdoptPidOneAsync(commandLine),
+                "chatty" => await Modes.ChattyAsync(commandLine),
                 _ => throw new UsageException($"unknown mode '{commandLine.Mode}'"),
             };
         }

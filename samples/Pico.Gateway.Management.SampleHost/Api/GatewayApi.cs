@@ -107,10 +107,15 @@ internal static class GatewayApi
 
         // Answer as soon as SIGTERM is sent, as picoclaw's launcher does; the kill after StopTimeout happens in the background and the event stream reports the exit.
         var result = await manager.StopAsync(context.RequestAborted);
-        var body = result.Outcome == GatewayStopOutcome.Stopping
-            ? new GatewayActionResponse("ok", result.ProcessId)
-            : new GatewayActionResponse("not_running");
-        await ApiResults.WriteAsync(context, StatusCodes.Status200OK, body);
+        var (statusCode, body) = result.Outcome switch
+        {
+            GatewayStopOutcome.Stopping => (StatusCodes.Status200OK, new GatewayActionResponse("ok", result.ProcessId)),
+
+            // Another host owns the gateway: nothing was signalled, and the answer says who does.
+            GatewayStopOutcome.Refused => (StatusCodes.Status409Conflict, new GatewayActionResponse("not_owned", Message: result.Message)),
+            _ => (StatusCodes.Status200OK, new GatewayActionResponse("not_running")),
+        };
+        await ApiResults.WriteAsync(context, statusCode, body);
     }
 
     private static Task WriteStartResultAsync(HttpContext context, GatewayStartResult result)
@@ -120,6 +125,7 @@ internal static class GatewayApi
             GatewayStartOutcome.Started => (StatusCodes.Status200OK, new GatewayActionResponse("ok", result.ProcessId)),
             GatewayStartOutcome.AlreadyRunning => (StatusCodes.Status409Conflict, new GatewayActionResponse("already_running", result.ProcessId)),
             GatewayStartOutcome.PreconditionFailed => (StatusCodes.Status400BadRequest, new GatewayActionResponse("precondition_failed", Message: result.Message)),
+            GatewayStartOutcome.Refused => (StatusCodes.Status409Conflict, new GatewayActionResponse("not_owned", Message: result.Message)),
             _ => (StatusCodes.Status500InternalServerError, new GatewayActionResponse("error", result.ProcessId, result.Message ?? "the gateway could not be started")),
         };
         return ApiResults.WriteAsync(context, statusCode, body);

@@ -121,4 +121,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 52, EventName = "GatewayStatusNotified", Level = LogLevel.Debug, Message = "The gateway (pid {ProcessId}) reports: {Status}")]
     public static partial void GatewayStatusNotified(ILogger logger, int processId, string status);
+
+    [LoggerMessage(EventId = 60, EventName = "OutputSpoolFailed", Level = LogLevel.Warning, Message = "Could not follow the gateway's output spool {Path}: {Reason}; its lines are not captured")]
+    public static partial void OutputSpoolFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 61, EventName = "OutputSpoolUnbounded", Level = LogLevel.Warning, Message = "Could not free the read part of the gateway's output spool {Path} ({Reason}): this file system cannot punch holes, so the spool grows until the gateway exits")]
+    public static partial void OutputSpoolUnbounded(ILogger logger, string path, string reason);
 }

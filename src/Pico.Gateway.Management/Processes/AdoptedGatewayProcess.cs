@@ -5,7 +5,8 @@ namespace Pico.Gateway.Management.Processes;
 /// <summary>
 /// A gateway spawned by an earlier host and found again through the pid file. It is not our child, so waitpid cannot tell its exit:
 /// a pidfd (Linux 5.3+) becomes readable when it exits; where there is none, a liveness check of pid and start time runs every
-/// half second. Its output went to the pipes of the host that died: there is nothing to capture.
+/// half second. Its output is captured only when it was spawned onto spool files (<see cref="SpoolCapture"/>): from where the host
+/// that died stopped reading. Spawned onto pipes, its output went to the host that died: there is nothing to capture.
 /// </summary>
 internal sealed class AdoptedGatewayProcess : IGatewayProcess
 {
@@ -13,12 +14,14 @@ internal sealed class AdoptedGatewayProcess : IGatewayProcess
     private readonly TaskCompletionSource<GatewayProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startTime;
     private readonly TimeProvider _time;
+    private readonly SpoolCapture? _spool;
 
-    public AdoptedGatewayProcess(int pid, long startTime, TimeProvider time)
+    public AdoptedGatewayProcess(int pid, long startTime, TimeProvider time, SpoolCapture? spool = null)
     {
         Id = pid;
         _startTime = startTime;
         _time = time;
+        _spool = spool;
         var pidfd = -1;
         try
         {
@@ -43,17 +46,15 @@ internal sealed class AdoptedGatewayProcess : IGatewayProcess
 
     public Task<GatewayProcessExit> Exited => _exited.Task;
 
-    public Task OutputClosed => Task.CompletedTask;
+    public Task OutputClosed => _spool?.Completed ?? Task.CompletedTask;
 
-    public Task OutputCompleted => Task.CompletedTask;
+    public Task OutputCompleted => _spool?.Completed ?? Task.CompletedTask;
 
     public void SignalTerminate() => SignalGroup(LibC.SIGTERM);
 
     public void Kill() => SignalGroup(LibC.SIGKILL);
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _spool?.Finish();
 
     private void SignalGroup(int signal)
     {
@@ -89,6 +90,7 @@ internal sealed class AdoptedGatewayProcess : IGatewayProcess
     {
         // Its process group may outlive it; the leader is gone, so only a group that still has members can carry its id.
         _ = LibC.kill(-Id, LibC.SIGKILL);
+        _spool?.Finish();
         _exited.TrySetResult(GatewayProcessExit.Unknown);
     }
 }

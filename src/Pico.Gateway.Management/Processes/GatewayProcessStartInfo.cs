@@ -19,6 +19,12 @@ internal sealed record GatewayProcessStartInfo(
     /// <summary>Gets the host's variables the child does not inherit: names, or prefixes ending in <c>*</c>.</summary>
     public IReadOnlyList<string> EnvironmentRemove { get; init; } = [];
 
+    /// <summary>
+    /// Gets the base path of the output spool files (<see cref="SpoolCapture"/>), or null for pipes: with re-attach on (Linux), the
+    /// pid file's path, so the gateway's output outlives its host.
+    /// </summary>
+    public string? OutputSpool { get; init; }
+
     /// <summary>What to spawn, copied from the options so that a later change to them does not touch a spawn in progress.</summary>
     public static GatewayProcessStartInfo FromOptions(GatewayOptions options) =>
         new(
@@ -32,6 +38,7 @@ internal sealed record GatewayProcessStartInfo(
             EnvironmentRemove = [.. options.EnvironmentRemove],
             Containment = options.Containment,
             CgroupParent = options.CgroupParent,
+            OutputSpool = OperatingSystem.IsLinux() && !string.IsNullOrEmpty(options.PidFilePath) ? Path.GetFullPath(options.PidFilePath) : null,
         };
 
     /// <summary>Whether <paramref name="other"/> would start the same program the same way (the collections compared by content).</summary>

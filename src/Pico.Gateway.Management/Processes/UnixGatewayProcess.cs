@@ -40,7 +40,8 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 
     private readonly ProcessTree _tree;
     private readonly ILogger _logger;
-    private readonly ReadCancellation _readCancellation = new(readers: 2);
+    private readonly ReadCancellation? _readCancellation;
+    private readonly SpoolCapture? _spool;
 
     public UnixGatewayProcess(int pid, int stdoutFd, int stderrFd, int maxLineLength, IGatewayOutputHandler output, ProcessTree tree, ILogger logger)
     {
@@ -49,9 +50,21 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         _logger = logger;
         OutputClosed = Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task);
         OutputCompleted = Task.WhenAll(_stdoutDone.Task, _stderrDone.Task);
-        var cancellation = _readCancellation;
+        var cancellation = _readCancellation = new ReadCancellation(readers: 2);
         StartThread(() => ReadPipe(stdoutFd, cancellation, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutClosed, _stdoutDone), $"gateway {pid} stdout");
         StartThread(() => ReadPipe(stderrFd, cancellation, GatewayLogStream.StandardError, maxLineLength, output, _stderrClosed, _stderrDone), $"gateway {pid} stderr");
+        StartThread(WaitForExit, $"gateway {pid} exit");
+    }
+
+    /// <summary>A gateway whose output goes to spool files (<see cref="SpoolCapture"/>) rather than pipes.</summary>
+    public UnixGatewayProcess(int pid, SpoolCapture spool, ProcessTree tree, ILogger logger)
+    {
+        Id = pid;
+        _tree = tree;
+        _logger = logger;
+        _spool = spool;
+        OutputClosed = spool.Completed;
+        OutputCompleted = spool.Completed;
         StartThread(WaitForExit, $"gateway {pid} exit");
     }
 
@@ -79,7 +92,11 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     }
 
     /// <summary>Stops reading output: what is in the pipes is still read, then the readers end even if an escapee holds the pipes.</summary>
-    public void Dispose() => _readCancellation.Cancel();
+    public void Dispose()
+    {
+        _readCancellation?.Cancel();
+        _spool?.Finish();
+    }
 
     private void SignalTree(int signal)
     {
@@ -135,10 +152,13 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         }
 
         _tree.Release();
+
+        // A spool holds all the gateway wrote by now: it is read to its end, whoever else still holds the files.
+        _spool?.Finish();
         _exited.TrySetResult(result == Id ? Decode(status) : GatewayProcessExit.Unknown);
-        if (!OutputClosed.IsCompleted)
+        if (!OutputClosed.IsCompleted && _readCancellation is { } cancellation)
         {
-            _ = _readCancellation.CancelUnlessClosedAsync(OutputClosed, OutputGrace);
+            _ = cancellation.CancelUnlessClosedAsync(OutputClosed, OutputGrace);
         }
     }
 

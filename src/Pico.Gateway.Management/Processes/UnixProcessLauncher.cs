@@ -27,6 +27,13 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
         var (contained, tree) = _containment.Prepare(startInfo);
         try
         {
+            if (contained.OutputSpool is { } spool && OperatingSystem.IsLinux())
+            {
+                var spooled = SpawnToSpool(contained, spool);
+                tree.Attach(spooled);
+                return new UnixGatewayProcess(spooled, SpoolCapture.FollowNew(spool, startInfo.MaxLineLength, output, _logger), tree, _logger);
+            }
+
             var (pid, stdoutRead, stderrRead) = Spawn(contained);
             tree.Attach(pid);
             return new UnixGatewayProcess(pid, stdoutRead, stderrRead, startInfo.MaxLineLength, output, tree, _logger);
@@ -70,6 +77,22 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
         _ = LibC.close(stdoutPipe[1]);
         _ = LibC.close(stderrPipe[1]);
         return (pid, stdoutPipe[0], stderrPipe[0]);
+    }
+
+    /// <summary>Spawns with stdout and stderr on fresh append-only spool files: a write never fails because the host is gone.</summary>
+    private static int SpawnToSpool(GatewayProcessStartInfo startInfo, string spool)
+    {
+        var executable = ResolveExecutable(startInfo.ExecutablePath);
+        var (stdout, stderr) = SpoolCapture.CreateForChild(spool);
+        try
+        {
+            return Spawn(executable, startInfo, stdout, stderr);
+        }
+        finally
+        {
+            _ = LibC.close(stdout);
+            _ = LibC.close(stderr);
+        }
     }
 
     private static string ResolveExecutable(string path)

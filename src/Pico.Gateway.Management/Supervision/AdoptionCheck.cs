@@ -42,17 +42,41 @@ internal static class AdoptionCheck
             return $"the record of pid {pid} has no executable and command line to check";
         }
 
-        if (!string.Equals(ProcessInspection.TryGetExecutable(pid), record.Executable, StringComparison.Ordinal))
+        var (executable, expected) = AfterTrampoline(record.Executable, record.CommandLine);
+        if (!string.Equals(ProcessInspection.TryGetExecutable(pid), executable, StringComparison.Ordinal))
         {
-            return $"pid {pid} runs another executable than the one recorded ({record.Executable})";
+            return $"pid {pid} runs another executable than the one recorded ({executable})";
         }
 
         var commandLine = ProcessInspection.TryGetCommandLine(pid);
-        if (commandLine is null || !commandLine.SequenceEqual(record.CommandLine, StringComparer.Ordinal))
+        if (commandLine is null || !commandLine.SequenceEqual(expected, StringComparer.Ordinal))
         {
             return $"pid {pid} has another command line than the one recorded";
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// What a record taken while the cgroup trampoline still ran (a host killed between the spawn and the gateway's first answer)
+    /// becomes once the trampoline has exec'd: <c>/bin/sh -c &lt;script&gt; pico-gateway &lt;procs&gt; &lt;pwd&gt; exe args...</c>
+    /// turns into <c>exe args...</c> running <c>exe</c>. Any other record is expected as it is.
+    /// </summary>
+    private static (string? Executable, IReadOnlyList<string> CommandLine) AfterTrampoline(string? executable, IReadOnlyList<string> commandLine)
+    {
+        const int GatewayIndex = 6;
+        if (commandLine.Count > GatewayIndex
+            && commandLine[1] == "-c"
+            && commandLine[2].EndsWith("exec \"$@\"", StringComparison.Ordinal)
+            && commandLine[3] == "pico-gateway"
+            && executable is not null
+            && Path.GetFileName(executable) is "sh" or "dash" or "bash" or "busybox")
+        {
+            var gateway = commandLine[GatewayIndex];
+            var resolved = new FileInfo(gateway).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(gateway);
+            return (resolved, commandLine.Skip(GatewayIndex).ToList());
+        }
+
+        return (executable, commandLine);
     }
 }

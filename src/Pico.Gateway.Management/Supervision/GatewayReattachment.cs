@@ -14,6 +14,7 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
     private readonly GatewayOwnershipLock? _ownership = store is null ? null : new GatewayOwnershipLock(store.Path + ".lock");
 
     private readonly Func<int, long?> _startTimeOf = startTimeOf ?? StartTimeOf;
+    private bool _released;
 
     /// <summary>Gets the lock that serializes recording and forgetting.</summary>
     internal Lock FileGate { get; } = new();
@@ -33,6 +34,13 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
             return true;
         }
 
+        if (Volatile.Read(ref _released))
+        {
+            // A host that let ownership go (disposed, or standing in for a crashed host in tests) never takes it back.
+            owner = "this host has released ownership";
+            return false;
+        }
+
         try
         {
             if (_ownership.TryAcquire(out var ownerPid))
@@ -50,7 +58,11 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
         return false;
     }
 
-    public void Dispose() => _ownership?.Dispose();
+    public void Dispose()
+    {
+        Volatile.Write(ref _released, true);
+        _ownership?.Dispose();
+    }
 
     /// <summary>
     /// Reads the record: a live process with the same pid AND start time is returned for adoption; anything else makes the

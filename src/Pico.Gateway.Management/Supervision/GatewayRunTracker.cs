@@ -99,7 +99,9 @@ internal sealed class GatewayRunTracker(
             return;
         }
 
-        var run = new ProcessRun(new AdoptedGatewayProcess(record.ProcessId, record.StartTime, time), adopted: true, options.Get(name), time, logger);
+        var current = options.Get(name);
+        var spool = reattachment.Path is { } path ? SpoolCapture.TryResume(path, current.MaxLineLength, output, logger) : null;
+        var run = new ProcessRun(new AdoptedGatewayProcess(record.ProcessId, record.StartTime, time, spool), adopted: true, current, time, logger);
         lock (state.Gate)
         {
             state.Run = run;

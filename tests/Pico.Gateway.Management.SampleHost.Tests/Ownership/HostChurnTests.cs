@@ -1,0 +1,137 @@
+using System.Globalization;
+using Pico.Gateway.Management.SampleHost.Tests.Testing;
+using Xunit.Abstractions;
+
+namespace Pico.Gateway.Management.SampleHost.Tests.Ownership;
+
+/// <summary>
+/// Issue 12, the chaos side: real sample hosts sharing one configuration are started, SIGKILLed and asked to restart while the
+/// gateway is SIGKILLed too, in a seeded random order. After every step at most one gateway process exists; at the end exactly one
+/// host owns the one running gateway, and once every host is gone so is the gateway. Set PICO_CHAOS_SEED to replay a run.
+/// </summary>
+[Trait(TestCategory.Name, TestCategory.Slow)]
+public sealed class HostChurnTests(ITestOutputHelper output)
+{
+    private const int Steps = 12;
+
+    [Fact]
+    public async Task Hosts_killed_and_started_at_random_never_leave_two_gateways_and_one_owner_ends_up_running_it()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("PICO_CHAOS_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var fixedSeed)
+            ? fixedSeed
+            : Random.Shared.Next();
+        output.WriteLine($"seed {seed} (PICO_CHAOS_SEED={seed} replays it)");
+        var random = new Random(seed);
+        using var workspace = new TestWorkspace();
+        var hosts = new List<SampleHostProcess>();
+        var steps = new List<string>();
+        string Because(string what) => $"seed {seed}, after {string.Join(" → ", steps)}: {what}";
+        try
+        {
+            hosts.Add(await StartHostAsync(workspace));
+            for (var step = 0; step < Steps; step++)
+            {
+                switch (random.Next(4))
+                {
+                    case 0 when hosts.Count < 2:
+                        steps.Add("start a host");
+                        hosts.Add(await StartHostAsync(workspace));
+                        break;
+                    case 1 when hosts.Count > 0:
+                        var victim = hosts[random.Next(hosts.Count)];
+                        steps.Add($"SIGKILL host {victim.Id}");
+                        victim.Signal(PosixSignals.SIGKILL);
+                        Assert.True(await victim.WaitForExitAsync(TestTimeouts.Wait), Because("a host survived SIGKILL"));
+                        hosts.Remove(victim);
+                        await victim.DisposeAsync();
+                        break;
+                    case 2 when ProcessTable.LiveProcessesWithMarker(workspace.Marker) is [var gateway]:
+                        steps.Add($"SIGKILL gateway {gateway}");
+                        PosixSignals.Send(gateway, PosixSignals.SIGKILL);
+                        break;
+                    case 3 when hosts.Count > 0:
+                        var asked = hosts[random.Next(hosts.Count)];
+                        steps.Add($"restart through host {asked.Id}");
+                        using (await asked.Client.PostAsync(new Uri("/api/gateway/restart", UriKind.Relative), content: null))
+                        {
+                        }
+
+                        break;
+                    default:
+                        steps.Add("start a host");
+                        if (hosts.Count < 2)
+                        {
+                            hosts.Add(await StartHostAsync(workspace));
+                        }
+
+                        break;
+                }
+
+                var gateways = ProcessTable.LiveProcessesWithMarker(workspace.Marker);
+                Assert.True(gateways.Count <= 1, Because($"{gateways.Count} gateways: {string.Join(", ", gateways)}"));
+            }
+
+            if (hosts.Count == 0)
+            {
+                steps.Add("start a host");
+                hosts.Add(await StartHostAsync(workspace));
+            }
+
+            // At rest: one host (the lock's holder) runs the one gateway, or has none to run (a host that takes over from a dead one
+            // adopts, but does not start one of its own); any other host reports the owner.
+            SampleHostProcess? owner = null;
+            var owners = 0;
+            int? running = null;
+            foreach (var host in hosts)
+            {
+                await using var events = await ServerSentEventReader.OpenAsync(host.Client);
+                await events.ReadStatusesUntilAsync(json => json.GetProperty("gateway_status").GetString() is "running" or "error" or "stopped");
+                var status = await host.GetJsonAsync("/api/gateway/status");
+                var error = status.TryGetProperty("last_error", out var lastError) ? lastError.GetString() ?? string.Empty : string.Empty;
+                if (status.GetProperty("gateway_status").GetString() == "error" && error.StartsWith("managed by another host", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                owners++;
+                owner = host;
+                running = status.TryGetProperty("pid", out var pid) ? pid.GetInt32() : null;
+            }
+
+            Assert.True(owners == 1, Because($"{owners} hosts act as the owner"));
+            if (running is null)
+            {
+                steps.Add($"start through the owner {owner!.Id}");
+                await using var events = await ServerSentEventReader.OpenAsync(owner.Client);
+                using (await owner.Client.PostAsync(new Uri("/api/gateway/start", UriKind.Relative), content: null))
+                {
+                }
+
+                await events.ReadStatusesUntilAsync(json => json.GetProperty("gateway_status").GetString() == "running");
+                running = (await owner.GetJsonAsync("/api/gateway/status")).GetProperty("pid").GetInt32();
+            }
+
+            Assert.Equal([running!.Value], ProcessTable.LiveProcessesWithMarker(workspace.Marker));
+
+            foreach (var host in hosts)
+            {
+                Assert.True(await host.StopAsync(TestTimeouts.Wait), Because($"host {host.Id} did not stop:\n{host.Output}"));
+            }
+
+            Assert.Empty(ProcessTable.LiveProcessesWithMarker(workspace.Marker));
+            output.WriteLine(string.Join("\n", steps));
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+
+            OwnershipCleanup.KillSurvivors(workspace);
+        }
+    }
+
+    private static Task<SampleHostProcess> StartHostAsync(TestWorkspace workspace) =>
+        SampleHostProcesses.StartAsync(SecondHostTests.Settings(workspace).Set("Gateway:RestartPolicy", "OnFailure"));
+}
