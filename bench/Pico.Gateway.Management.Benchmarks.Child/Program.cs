@@ -12,7 +12,8 @@ internal static class Program
     private const string Usage = """
         usage: Pico.Gateway.Management.Benchmarks.Child <mode> [options]
           healthy --port N [--stamps FILE]      serve GET /health (200, JSON object) on 127.0.0.1:N until SIGTERM
-          flood [--lines N] [--stamps FILE]     write N short lines ("line 1".."line N") to stdout, then exit 0
+          flood [--lines N] [--per-line-writes 1] [--stamps FILE]
+                                                write N short lines ("line 1".."line N") to stdout (1 MiB writes, or one per line), then exit 0
           exit [--code C]                       exit at once with code C
         """;
 
@@ -37,7 +38,7 @@ internal static class Program
             case "healthy" when options.TryGetValue("port", out var port):
                 return HealthServer.Run(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), stamps);
             case "flood":
-                return Flood.Run(int.Parse(options.GetValueOrDefault("lines", "1000000"), System.Globalization.CultureInfo.InvariantCulture), stamps, started);
+                return Flood.Run(int.Parse(options.GetValueOrDefault("lines", "1000000"), System.Globalization.CultureInfo.InvariantCulture), options.GetValueOrDefault("per-line-writes", Environment.GetEnvironmentVariable("PICO_BENCH_PER_LINE_WRITES") ?? "0") == "1", stamps, started);
             case "exit":
                 return int.Parse(options.GetValueOrDefault("code", "0"), System.Globalization.CultureInfo.InvariantCulture);
             default:

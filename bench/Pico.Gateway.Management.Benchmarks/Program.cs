@@ -18,6 +18,11 @@ public static class Program
             return await ScenarioRunner.RunAsync(scenarioArgs);
         }
 
+        if (args is ["console-host", .. var hostArgs])
+        {
+            return await Idle.ConsoleHost.RunAsync(hostArgs);
+        }
+
         if (args is ["peers", .. var peerArgs])
         {
             return await PeerRunner.RunAsync(peerArgs);
