@@ -9,6 +9,7 @@ namespace Pico.Gateway.Management.Processes;
 /// for the splitter thread, so the gateway's writes wait only for a copy. Nobody spins: a waiting thread blocks on the monitor.
 /// Chunks are anonymous mappings and at most <see cref="SpareChunks"/> are kept after a burst, so a burst leaves nothing in the
 /// managed heap for an idle host to carry (the heap is only given back after a collection, which an idle host never has).
+/// The splitter thread is started at the first burst: a gateway that never floods its pipe costs one thread per pipe, not two.
 /// </summary>
 internal sealed unsafe class PipeOutputQueue
 {
@@ -20,14 +21,18 @@ internal sealed unsafe class PipeOutputQueue
     private readonly LineSplitter _splitter;
     private readonly int _chunkBytes;
     private readonly int _maxQueued;
+    private readonly Action _startSplitterThread;
     private bool _splitting;
     private bool _completed;
+    private bool _splitterStarted;
+    private TaskCompletionSource? _done;
 
-    public PipeOutputQueue(LineSplitter splitter, int chunkBytes, int maxQueued)
+    public PipeOutputQueue(LineSplitter splitter, int chunkBytes, int maxQueued, Action startSplitterThread)
     {
         _splitter = splitter;
         _chunkBytes = chunkBytes;
         _maxQueued = maxQueued;
+        _startSplitterThread = startSplitterThread;
     }
 
     /// <summary>A chunk of <c>chunkBytes</c> to read into; it comes back through <see cref="Deliver"/> or <see cref="Release"/>.</summary>
@@ -53,21 +58,14 @@ internal sealed unsafe class PipeOutputQueue
     /// <summary>Hands over <paramref name="count"/> bytes read into <paramref name="chunk"/> (reader thread only).</summary>
     public void Deliver(byte* chunk, int count)
     {
-        lock (_gate)
+        if (Enqueue(chunk, count) is { } startSplitter)
         {
-            if (count == _chunkBytes || _splitting || _queue.Count > 0)
+            if (startSplitter)
             {
-                while (_queue.Count >= _maxQueued)
-                {
-                    Monitor.Wait(_gate);
-                }
-
-                _queue.Enqueue(((nint)chunk, count));
-                Monitor.PulseAll(_gate);
-                return;
+                _startSplitterThread();
             }
 
-            _splitting = true;
+            return;
         }
 
         try
@@ -83,49 +81,112 @@ internal sealed unsafe class PipeOutputQueue
     /// <summary>Gives back a chunk that was not delivered (an empty or failed read).</summary>
     public void Release(byte* chunk) => Return(chunk, splitDone: false);
 
-    /// <summary>No more chunks will come (reader thread only).</summary>
-    public void Complete()
+    /// <summary>
+    /// No more chunks will come (reader thread only): the splitter completes once the queue is empty, then <paramref name="done"/>
+    /// is set, by the splitter thread if a burst started one, else here.
+    /// </summary>
+    public void Complete(TaskCompletionSource done)
     {
+        bool splitterRuns;
         lock (_gate)
         {
             _completed = true;
+            _done = done;
+            splitterRuns = _splitterStarted;
             Monitor.PulseAll(_gate);
+        }
+
+        if (!splitterRuns)
+        {
+            try
+            {
+                _splitter.Complete();
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    FreeSpares();
+                }
+
+                done.TrySetResult();
+            }
         }
     }
 
     /// <summary>Splits queued chunks until <see cref="Complete"/> and the queue is empty, then completes the splitter (splitter thread).</summary>
     public void RunSplitter()
     {
-        while (true)
+        try
         {
-            (nint Chunk, int Count) next;
+            while (Dequeue() is { } next)
+            {
+                try
+                {
+                    _splitter.Push(new ReadOnlySpan<byte>((byte*)next.Chunk, next.Count));
+                }
+                finally
+                {
+                    Return((byte*)next.Chunk, splitDone: true);
+                }
+            }
+
+            _splitter.Complete();
+        }
+        finally
+        {
+            TaskCompletionSource? done;
             lock (_gate)
             {
-                while (_splitting || _queue.Count == 0)
-                {
-                    if (_completed && !_splitting && _queue.Count == 0)
-                    {
-                        FreeSpares();
-                        _splitter.Complete();
-                        return;
-                    }
+                FreeSpares();
+                done = _done;
+            }
 
-                    Monitor.Wait(_gate);
+            done?.TrySetResult();
+        }
+    }
+
+    /// <summary>Queues the chunk unless the reader may split it itself (null); true when this is the first burst.</summary>
+    private bool? Enqueue(byte* chunk, int count)
+    {
+        lock (_gate)
+        {
+            if (count < _chunkBytes && !_splitting && _queue.Count == 0)
+            {
+                _splitting = true;
+                return null;
+            }
+
+            while (_queue.Count >= _maxQueued)
+            {
+                Monitor.Wait(_gate);
+            }
+
+            _queue.Enqueue(((nint)chunk, count));
+            Monitor.PulseAll(_gate);
+            var first = !_splitterStarted;
+            _splitterStarted = true;
+            return first;
+        }
+    }
+
+    private (nint Chunk, int Count)? Dequeue()
+    {
+        lock (_gate)
+        {
+            while (_splitting || _queue.Count == 0)
+            {
+                if (_completed && !_splitting && _queue.Count == 0)
+                {
+                    return null;
                 }
 
-                next = _queue.Dequeue();
-                _splitting = true;
-                Monitor.PulseAll(_gate);
+                Monitor.Wait(_gate);
             }
 
-            try
-            {
-                _splitter.Push(new ReadOnlySpan<byte>((byte*)next.Chunk, next.Count));
-            }
-            finally
-            {
-                Return((byte*)next.Chunk, splitDone: true);
-            }
+            _splitting = true;
+            Monitor.PulseAll(_gate);
+            return _queue.Dequeue();
         }
     }
 

@@ -48,9 +48,18 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         OutputClosed = Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task);
         OutputCompleted = Task.WhenAll(_stdoutDone.Task, _stderrDone.Task);
         var cancellation = _readCancellation;
-        StartThread(() => ReadPipe(stdoutFd, cancellation, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutClosed, _stdoutDone), $"gateway {pid} stdout");
-        StartThread(() => ReadPipe(stderrFd, cancellation, GatewayLogStream.StandardError, maxLineLength, output, _stderrClosed, _stderrDone), $"gateway {pid} stderr");
-        StartThread(WaitForExit, $"gateway {pid} exit");
+
+        // Starting a thread waits until it runs (a few milliseconds each on a busy machine), and the caller is a start request
+        // waiting for its answer: the threads are started from the pool instead. Nothing is missed meanwhile: the output
+        // waits in the pipes, and the exit in the zombie, which is not reaped before WaitForExit has seen it.
+        ThreadPool.UnsafeQueueUserWorkItem(
+            _ =>
+            {
+                StartThread(WaitForExit, $"gateway {pid} exit");
+                StartThread(() => ReadPipe(stdoutFd, cancellation, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutClosed, _stdoutDone), $"gateway {pid} stdout");
+                StartThread(() => ReadPipe(stderrFd, cancellation, GatewayLogStream.StandardError, maxLineLength, output, _stderrClosed, _stderrDone), $"gateway {pid} stderr");
+            },
+            null);
     }
 
     public int Id { get; }
@@ -154,8 +163,10 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     private static void ReadPipe(
         int fd, ReadCancellation cancellation, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource closed, TaskCompletionSource done)
     {
-        var queue = new PipeOutputQueue(new LineSplitter(stream, maxLineLength, output, ReadChunkBytes), ReadChunkBytes, MaxQueuedChunks);
-        StartThread(() => SplitChunks(queue, done), $"{Thread.CurrentThread.Name} lines");
+        var name = $"{Thread.CurrentThread.Name} lines";
+        PipeOutputQueue? self = null;
+        var queue = self = new PipeOutputQueue(
+            new LineSplitter(stream, maxLineLength, output, ReadChunkBytes), ReadChunkBytes, MaxQueuedChunks, () => StartThread(() => self!.RunSplitter(), name));
         try
         {
             while (true)
@@ -185,20 +196,8 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         {
             _ = LibC.close(fd);
             cancellation.ReaderDone();
-            queue.Complete();
             closed.TrySetResult();
-        }
-    }
-
-    private static void SplitChunks(PipeOutputQueue queue, TaskCompletionSource done)
-    {
-        try
-        {
-            queue.RunSplitter();
-        }
-        finally
-        {
-            done.TrySetResult();
+            queue.Complete(done);
         }
     }
 }
