@@ -68,8 +68,23 @@ internal static class HostScenarios
     /// <summary>The library alone: a console host with <c>AddGatewayManagement()</c> and the default probe (<see cref="ConsoleHost"/>).</summary>
     public static async Task ConsoleHostAsync(Measurements into)
     {
+        await ConsoleHostAsync("console", spin: true, into);
+        await ConsoleHostAsync("console.nospin", spin: false, into);
+    }
+
+    /// <summary>
+    /// One console host; <paramref name="spin"/> false sets what the sample host sets in its project
+    /// (System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0), through the environment.
+    /// </summary>
+    private static async Task ConsoleHostAsync(string prefix, bool spin, Measurements into)
+    {
         var port = FreePort.Next();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (!spin)
+        {
+            info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        }
+
         info.ArgumentList.Add(typeof(HostScenarios).Assembly.Location);
         info.ArgumentList.Add("console-host");
         info.ArgumentList.Add("--port");
@@ -78,8 +93,8 @@ internal static class HostScenarios
         try
         {
             await Task.Delay(WarmUp);
-            await IdleAsync(process.Id, "console", into);
-            into["console.rss"].Add(BenchSampleHost.ReadMemory(process.Id).Rss / 1048576.0);
+            await IdleAsync(process.Id, prefix, into);
+            into[$"{prefix}.rss"].Add(BenchSampleHost.ReadMemory(process.Id).Rss / 1048576.0);
         }
         finally
         {

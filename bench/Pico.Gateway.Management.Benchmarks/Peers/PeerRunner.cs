@@ -98,7 +98,7 @@ internal static class PeerRunner
         Row($"5 child slowed vs /dev/null ({devnull:0.0} ms)", "slowdown", m => m.Median("flood.childWriting") / devnull, "0.00", "×");
         Row("8 supervisor's resident memory, idle with the gateway running (ours: the sample host, JIT)", "memory.idle.rss", m => m.Median("memory.idle.rss"), "0.0", " MiB");
         rows.Append(CultureInfo.InvariantCulture, $"| 11 idle CPU per 5 s, task-clock (ticks), health every 2 s: ours JIT sample host | {Cpu(ours, "jit")} | {Cpu(supervisord, "peer")} | {Cpu(pm2, "peer")} | | |\n");
-        rows.Append(CultureInfo.InvariantCulture, $"| 11 … ours Native AOT sample host / the library alone in a console host | {Cpu(ours, "aot")} / {Cpu(ours, "console")} | | | | |\n");
+        rows.Append(CultureInfo.InvariantCulture, $"| 11 … ours Native AOT sample host / the library alone in a console host, default runtime settings / spin limit 0 | {Cpu(ours, "aot")} / {Cpu(ours, "console")} / {Cpu(ours, "console.nospin")} | | | | |\n");
         rows.Append(CultureInfo.InvariantCulture, $"| 11 start request → response (ours: POST /api/gateway/start, JIT / AOT; median) | {Ms(ours, "jit.postStart")} / {Ms(ours, "aot.postStart")} | {Ms(supervisord, "peer.postStart")} | {Ms(pm2, "peer.postStart")} | | |\n");
         rows.Append(CultureInfo.InvariantCulture, $"| 11 crash (SIGKILL) → restarted and reported running (median; child's own start {Ms(ours, "own.start")}) | {Ms(ours, "crashRestart")} | | | | |\n");
         rows.Append(CultureInfo.InvariantCulture, $"| 11 resident memory: before a flood / right after / 30 s after (ours: the harness process) | {Mib(ours, "flood.rssBefore")} / {Mib(ours, "flood.rssRightAfter")} / {Mib(ours, "flood.rss30s")} | | | | |\n");
