@@ -48,18 +48,9 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         OutputClosed = Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task);
         OutputCompleted = Task.WhenAll(_stdoutDone.Task, _stderrDone.Task);
         var cancellation = _readCancellation;
-
-        // Starting a thread waits until it runs (a few milliseconds each on a busy machine), and the caller is a start request
-        // waiting for its answer: the threads are started from the pool instead. Nothing is missed meanwhile: the output
-        // waits in the pipes, and the exit in the zombie, which is not reaped before WaitForExit has seen it.
-        ThreadPool.UnsafeQueueUserWorkItem(
-            _ =>
-            {
-                StartThread(WaitForExit, $"gateway {pid} exit");
-                StartThread(() => ReadPipe(stdoutFd, cancellation, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutClosed, _stdoutDone), $"gateway {pid} stdout");
-                StartThread(() => ReadPipe(stderrFd, cancellation, GatewayLogStream.StandardError, maxLineLength, output, _stderrClosed, _stderrDone), $"gateway {pid} stderr");
-            },
-            null);
+        StartThread(() => ReadPipe(stdoutFd, cancellation, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutClosed, _stdoutDone), $"gateway {pid} stdout");
+        StartThread(() => ReadPipe(stderrFd, cancellation, GatewayLogStream.StandardError, maxLineLength, output, _stderrClosed, _stderrDone), $"gateway {pid} stderr");
+        StartThread(WaitForExit, $"gateway {pid} exit");
     }
 
     public int Id { get; }
