@@ -2,13 +2,16 @@ using System.Globalization;
 
 namespace Pico.Gateway.Management.Benchmarks.Child;
 
-/// <summary>The test child's flood mode: numbered lines through a 1 MiB buffer, so the pipe sees 1 MiB writes.</summary>
+/// <summary>
+/// The test child's flood mode: numbered lines through a 1 MiB buffer, so the pipe sees 1 MiB writes, or with
+/// <c>perLineWrites</c> one <c>write(2)</c> per line, as an unbuffered logger does.
+/// </summary>
 internal static class Flood
 {
-    public static int Run(int count, Stamps stamps, long started)
+    public static int Run(int count, bool perLineWrites, Stamps stamps, long started)
     {
         var writing = Stamps.Now();
-        using (var buffered = new BufferedStream(Console.OpenStandardOutput(), 1024 * 1024))
+        using (var buffered = perLineWrites ? Console.OpenStandardOutput() : new BufferedStream(Console.OpenStandardOutput(), 1024 * 1024))
         {
             Span<byte> line = stackalloc byte["line "u8.Length + 12];
             "line "u8.CopyTo(line);

@@ -14,7 +14,8 @@ internal static class Program
           healthy --port N [--stamps FILE] [--body-bytes B]
                                                 serve GET /health (200, JSON object) on 127.0.0.1:N until SIGTERM; with B,
                                                 a B-byte body that changes on every answer (seq, t = monotonic ns)
-          flood [--lines N] [--stamps FILE]     write N short lines ("line 1".."line N") to stdout, then exit 0
+          flood [--lines N] [--per-line-writes 1] [--stamps FILE]
+                                                write N short lines ("line 1".."line N") to stdout (1 MiB writes, or one per line), then exit 0
           exit [--code C]                       exit at once with code C
           notify [--stamps FILE]                send READY=1 to NOTIFY_SOCKET, then wait for SIGTERM
           ready-line [--stamps FILE]            write "gateway ready" to stdout, then wait for SIGTERM
@@ -44,7 +45,7 @@ internal static class Program
                     stamps,
                     int.Parse(options.GetValueOrDefault("body-bytes", "0"), System.Globalization.CultureInfo.InvariantCulture));
             case "flood":
-                return Flood.Run(int.Parse(options.GetValueOrDefault("lines", "1000000"), System.Globalization.CultureInfo.InvariantCulture), stamps, started);
+                return Flood.Run(int.Parse(options.GetValueOrDefault("lines", "1000000"), System.Globalization.CultureInfo.InvariantCulture), options.GetValueOrDefault("per-line-writes", Environment.GetEnvironmentVariable("PICO_BENCH_PER_LINE_WRITES") ?? "0") == "1", stamps, started);
             case "notify" or "ready-line":
                 return SelfReport.Run(args[0], stamps);
             case "exit":

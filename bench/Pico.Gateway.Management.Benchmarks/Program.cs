@@ -23,6 +23,11 @@ public static class Program
             return await StuckClientsScenario.RunAsync(stuckArgs);
         }
 
+        if (args is ["console-host", .. var hostArgs])
+        {
+            return await Idle.ConsoleHost.RunAsync(hostArgs);
+        }
+
         if (args is ["peers", .. var peerArgs])
         {
             return await PeerRunner.RunAsync(peerArgs);

@@ -20,7 +20,14 @@ internal static class PeerRunner
         var pm2 = new Measurements();
         using var directory = new TempDirectory("pico-peers");
 
-        Console.Error.WriteLine($"peers: {repetitions} repetitions, {lines:N0} lines");
+        var perLineWrites = options.Get("per-line-writes") == "1";
+        if (perLineWrites)
+        {
+            // Inherited by every supervisor and so by every flood child: one write(2) per line instead of 1 MiB writes.
+            Environment.SetEnvironmentVariable("PICO_BENCH_PER_LINE_WRITES", "1");
+        }
+
+        Console.Error.WriteLine($"peers: {repetitions} repetitions, {lines:N0} lines{(perLineWrites ? ", one write per line" : "")}");
         Console.Error.WriteLine("ours...");
         await OursScenarios.ReadinessAndGracefulStopAsync(directory.Path, repetitions, ours);
         await OursScenarios.CrashAsync(directory.Path, repetitions, ours);
@@ -28,11 +35,16 @@ internal static class PeerRunner
         await OursScenarios.OwnStopStartAsync(directory.Path, repetitions, ours);
         await OursScenarios.FloodBaselineAsync(directory.Path, repetitions, lines, "exec {child} {args} > /dev/null", "devnull", ours);
         await OursScenarios.FloodAsync(directory.Path, repetitions, lines, ours);
-        await using (var host = await BenchSampleHost.StartAsync(directory.Path))
+        await Idle.HostScenarios.CrashRestartAsync(directory.Path, repetitions, ours);
+        await Idle.HostScenarios.RssAfterFloodAsync(directory.Path, lines, ours);
+        await Idle.HostScenarios.SampleHostAsync(directory.Path, "jit", null, repetitions, ours);
+        ours["memory.idle.rss"].Add(ours.Median("jit.rss"));
+        if (options.Get("aot-host") is { Length: > 0 } aotHost)
         {
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            ours["memory.idle.rss"].Add(host.Memory().Rss / 1048576.0);
+            await Idle.HostScenarios.SampleHostAsync(directory.Path, "aot", aotHost, repetitions, ours);
         }
+
+        await Idle.HostScenarios.ConsoleHostAsync(ours);
 
         if (options.Get("supervisord") is { Length: > 0 } supervisordPath)
         {
@@ -84,7 +96,14 @@ internal static class PeerRunner
         Row("5 lines lost (worst run)", "flood.lost", m => m.Has("flood.lost") ? m["flood.lost"].Max() : double.NaN, "0", "");
         Row("5 child's own writing time (median)", "flood.childWriting", m => m.Median("flood.childWriting"), "0.0", " ms");
         Row($"5 child slowed vs /dev/null ({devnull:0.0} ms)", "slowdown", m => m.Median("flood.childWriting") / devnull, "0.00", "×");
-        Row("8 supervisor's resident memory, idle with the gateway running", "memory.idle.rss", m => m.Median("memory.idle.rss"), "0.0", " MiB");
+        Row("8 supervisor's resident memory, idle with the gateway running (ours: the sample host, JIT)", "memory.idle.rss", m => m.Median("memory.idle.rss"), "0.0", " MiB");
+        rows.Append(CultureInfo.InvariantCulture, $"| 11 idle CPU per 5 s, task-clock (ticks), health every 2 s: ours JIT sample host | {Cpu(ours, "jit")} | {Cpu(supervisord, "peer")} | {Cpu(pm2, "peer")} | | |\n");
+        rows.Append(CultureInfo.InvariantCulture, $"| 11 … ours Native AOT sample host / the library alone in a console host, default runtime settings / spin limit 0 | {Cpu(ours, "aot")} / {Cpu(ours, "console")} / {Cpu(ours, "console.nospin")} | | | | |\n");
+        rows.Append(CultureInfo.InvariantCulture, $"| 11 start request → response (ours: POST /api/gateway/start, JIT / AOT; median) | {Ms(ours, "jit.postStart")} / {Ms(ours, "aot.postStart")} | {Ms(supervisord, "peer.postStart")} | {Ms(pm2, "peer.postStart")} | | |\n");
+        rows.Append(CultureInfo.InvariantCulture, $"| 11 crash (SIGKILL) → restarted and reported running (median; child's own start {Ms(ours, "own.start")}) | {Ms(ours, "crashRestart")} | | | | |\n");
+        rows.Append(CultureInfo.InvariantCulture, $"| 11 resident memory: before a flood / right after / 30 s after (ours: the harness process) | {Mib(ours, "flood.rssBefore")} / {Mib(ours, "flood.rssRightAfter")} / {Mib(ours, "flood.rss30s")} | | | | |\n");
+        rows.Append(CultureInfo.InvariantCulture, $"| 11 sample host RSS / anonymous / PSS idle: JIT | {Mib(ours, "jit.rss")} / {Mib(ours, "jit.anon")} / {Mib(ours, "jit.pss")} | | | | |\n");
+        rows.Append(CultureInfo.InvariantCulture, $"| 11 … Native AOT; console host RSS | {Mib(ours, "aot.rss")} / {Mib(ours, "aot.anon")} / {Mib(ours, "aot.pss")}; {Mib(ours, "console.rss")} | | | | |\n");
 
         return $"""
             ## Peers: the same child under supervisord, PM2 and Pico.Gateway.Management
@@ -100,6 +119,13 @@ internal static class PeerRunner
             {rows}
             """;
     }
+
+    private static string Cpu(Measurements m, string prefix) =>
+        m.Has($"{prefix}.idleCpu") ? string.Create(CultureInfo.InvariantCulture, $"{m.Median($"{prefix}.idleCpu"):0.00} ms ({m.Median($"{prefix}.idleCpuTicks"):0.0})") : "–";
+
+    private static string Ms(Measurements m, string name) => m.Has(name) ? string.Create(CultureInfo.InvariantCulture, $"{m.Median(name):0.00} ms") : "–";
+
+    private static string Mib(Measurements m, string name) => m.Has(name) ? string.Create(CultureInfo.InvariantCulture, $"{m.Median(name):0.0} MiB") : "–";
 
     private static string Version(string command, string argument)
     {

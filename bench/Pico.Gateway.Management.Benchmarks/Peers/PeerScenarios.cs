@@ -61,6 +61,21 @@ internal static class PeerScenarios
 
         var memory = peer.Memory();
         into["memory.idle.rss"].Add(memory.Rss / 1048576.0);
+        await Idle.HostScenarios.IdleAsync(peer.ProcessId, "peer", into);
+
+        // start request → its answer (what supervisorctl waits for with wait=false: the spawn, not the gateway's readiness).
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            await peer.CallAsync("supervisor.stopProcess", "gw", true);
+            var requested = Clock.Now();
+            await peer.CallAsync("supervisor.startProcess", "gw", false);
+            var answered = Clock.Now();
+            if (i > 0)
+            {
+                into["peer.postStart"].Add(Clock.Ms(answered - requested));
+            }
+        }
+
         await peer.CallAsync("supervisor.stopProcess", "gw", true);
 
         // (5) flood into stdout_logfile.
@@ -136,6 +151,21 @@ internal static class PeerScenarios
 
         var memory = peer.Memory();
         into["memory.idle.rss"].Add(memory.Rss / 1048576.0);
+        await Idle.HostScenarios.IdleAsync(peer.DaemonPid, "peer", into);
+
+        // `pm2 start` of the stopped app → the API's callback (stamped by the harness when the driver's line arrives).
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            await peer.CommandAsync("stop gw");
+            var requested = Clock.Now();
+            await peer.CommandAsync("start gw");
+            var answered = Clock.Now();
+            if (i > 0)
+            {
+                into["peer.postStart"].Add(Clock.Ms(answered - requested));
+            }
+        }
+
         await peer.CommandAsync("delete gw");
 
         // (5) flood into out_file, a fresh file per run.

@@ -76,8 +76,8 @@ public sealed class GatewayOptions
     public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Gets or sets how long a starting gateway's first unanswered probe waits for the next; each further wait doubles, up to
-    /// <see cref="HealthCheckInterval"/>, until it answers healthy.
+    /// Gets or sets the shortest wait between a starting gateway's probes; later waits are an eighth of the time it has spent
+    /// starting, up to <see cref="HealthCheckInterval"/>, until it answers healthy.
     /// </summary>
     /// <value>The default value is 5 milliseconds, so <see cref="GatewayStatus.Running"/> follows a quick gateway's first healthy answer closely.</value>
     public TimeSpan StartupProbeInterval { get; set; } = TimeSpan.FromMilliseconds(5);

@@ -3,8 +3,8 @@ namespace Pico.Gateway.Management;
 /// <summary>Receives every line the gateway writes to stdout or stderr.</summary>
 /// <remarks>
 /// <see cref="Write"/> is called on the line-splitting threads, concurrently for stdout and stderr, and must be thread-safe.
-/// It must not block: while it runs, that stream's lines wait, and once 16 MiB of its output is waiting the pipe is not read,
-/// and a full pipe stalls the gateway's own writes.
+/// It must not block: while it runs, that stream's lines wait, and the pipe may not be read (small writes are split on the
+/// thread that reads the pipe; only a burst is queued, up to 16 MiB), so a full pipe stalls the gateway's own writes.
 /// A sink that does I/O should queue lines and write them elsewhere. An exception thrown by a sink is logged and
 /// does not stop capture or reach other sinks.
 /// </remarks>

@@ -33,7 +33,7 @@ internal static class GatewayEnvironment
         {
             foreach (var (name, value) in host)
             {
-                if (!IsRemoved(name, remove))
+                if (!IsRemoved(name, remove) && !IsHostsOwnServiceManagerVariable(name))
                 {
                     result[name] = value;
                 }
@@ -64,6 +64,13 @@ internal static class GatewayEnvironment
 
         return false;
     }
+
+    /// <summary>
+    /// Variables a service manager (systemd) gave the host about the host itself: a gateway that inherited NOTIFY_SOCKET would tell
+    /// the host's supervisor that the host is ready or stopping. The Notify readiness mode passes the gateway its own socket.
+    /// </summary>
+    public static bool IsHostsOwnServiceManagerVariable(string name) =>
+        name is "NOTIFY_SOCKET" or "WATCHDOG_USEC" or "WATCHDOG_PID" or "LISTEN_FDS" or "LISTEN_PID" or "LISTEN_FDNAMES";
 
     public static bool IsValidName(string name) =>
         name.Length > 0 && !name.Contains('=', StringComparison.Ordinal) && !name.Contains('\0', StringComparison.Ordinal);

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Pico.Gateway.Management.Diagnostics;
@@ -9,8 +7,8 @@ namespace Pico.Gateway.Management.Processes;
 
 /// <summary>
 /// A spawned process group leader. One thread blocks in waitid for the exit notification and two block in read on the pipes:
-/// the kernel wakes them, nothing polls. Each pipe's reader only drains it into pooled chunks; a thread of its own splits them
-/// into lines, so a burst of output costs the gateway a copy per chunk, not our work per line. When the leader exits, the rest of its
+/// the kernel wakes them, nothing polls. Each pipe's reader splits what it read itself unless a burst fills its buffer; then
+/// a thread of its own splits the chunks (<see cref="PipeOutputQueue"/>), so a burst costs the gateway a copy per chunk, not our work per line. When the leader exits, the rest of its
 /// tree (<see cref="ProcessTree"/>) is killed before the exit is published; a process that escaped the tree and still holds the
 /// pipes is no longer read from once a short grace has passed, so it costs the host no thread and no descriptor.
 /// </summary>
@@ -176,8 +174,10 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     private static void ReadPipe(
         int fd, ReadCancellation cancellation, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource closed, TaskCompletionSource done)
     {
-        var chunks = new BlockingCollection<(byte[] Buffer, int Count)>(MaxQueuedChunks);
-        StartThread(() => SplitChunks(chunks, stream, maxLineLength, output, done), $"{Thread.CurrentThread.Name} lines");
+        var name = $"{Thread.CurrentThread.Name} lines";
+        PipeOutputQueue? self = null;
+        var queue = self = new PipeOutputQueue(
+            new LineSplitter(stream, maxLineLength, output, ReadChunkBytes), ReadChunkBytes, MaxQueuedChunks, () => StartThread(() => self!.RunSplitter(), name));
         try
         {
             while (true)
@@ -188,20 +188,15 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
                     _ = LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
                 }
 
-                var buffer = ArrayPool<byte>.Shared.Rent(ReadChunkBytes);
-                long count;
-                fixed (byte* bytes = buffer)
-                {
-                    count = LibC.read(fd, bytes, ReadChunkBytes);
-                }
-
+                var chunk = queue.Rent();
+                var count = LibC.read(fd, chunk, ReadChunkBytes);
                 if (count > 0)
                 {
-                    chunks.Add((buffer, (int)count));
+                    queue.Deliver(chunk, (int)count);
                     continue;
                 }
 
-                ArrayPool<byte>.Shared.Return(buffer);
+                queue.Release(chunk);
                 if (count == 0 || Marshal.GetLastPInvokeError() != LibC.EINTR)
                 {
                     break;
@@ -212,28 +207,8 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         {
             _ = LibC.close(fd);
             cancellation.ReaderDone();
-            chunks.CompleteAdding();
             closed.TrySetResult();
-        }
-    }
-
-    private static void SplitChunks(
-        BlockingCollection<(byte[] Buffer, int Count)> chunks, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource done)
-    {
-        try
-        {
-            var splitter = new LineSplitter(stream, maxLineLength, output, ReadChunkBytes);
-            foreach (var (buffer, count) in chunks.GetConsumingEnumerable())
-            {
-                splitter.Push(buffer.AsSpan(0, count));
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
-            splitter.Complete();
-        }
-        finally
-        {
-            done.TrySetResult();
+            queue.Complete(done);
         }
     }
 }

@@ -103,4 +103,16 @@ public sealed class GatewayEnvironmentTests
 
     private static Dictionary<string, string> Build(bool inherit, IReadOnlyList<string> remove, Dictionary<string, string> set) =>
         GatewayEnvironment.Build(Host, inherit, remove, set, StringComparer.Ordinal);
+
+    [Fact]
+    public void The_hosts_own_service_manager_variables_are_not_inherited_but_may_be_set()
+    {
+        var host = new Dictionary<string, string> { ["NOTIFY_SOCKET"] = "/run/systemd/notify", ["WATCHDOG_USEC"] = "1000", ["LISTEN_FDS"] = "1", ["PATH"] = "/bin" };
+
+        var inherited = GatewayEnvironment.Build(host, inherit: true, [], new Dictionary<string, string>(), StringComparer.Ordinal);
+        var set = GatewayEnvironment.Build(host, inherit: true, [], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = "@gateway" }, StringComparer.Ordinal);
+
+        Assert.Equal(["PATH"], inherited.Keys);
+        Assert.Equal("@gateway", set["NOTIFY_SOCKET"]);
+    }
 }

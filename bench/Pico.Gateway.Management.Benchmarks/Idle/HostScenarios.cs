@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using Pico.Gateway.Management.Benchmarks.Infrastructure;
+using Pico.Gateway.Management.Benchmarks.Scenarios;
+
+namespace Pico.Gateway.Management.Benchmarks.Idle;
+
+/// <summary>
+/// Issue 11's rows for ours: the first crash restart, a host's idle CPU (the sample host, JIT and Native AOT, and the library
+/// alone in a console host), <c>POST /api/gateway/start</c> → response, and resident memory after a flood.
+/// </summary>
+internal static class HostScenarios
+{
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(30);
+
+    // Tiered compilation re-compiles hot methods for the first seconds of a JIT host's life: idle is measured after it.
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(20);
+
+    /// <summary>SIGKILL of a gateway that ran healthily → the new gateway's running event (restart policy OnFailure, defaults otherwise).</summary>
+    public static async Task CrashRestartAsync(string directory, int repetitions, Measurements into)
+    {
+        await using var ours = OursHarness.Healthy(directory);
+        ours.Options.RestartPolicy = GatewayRestartPolicy.OnFailure;
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            // A user start begins a new crash history, so every repetition is a first crash after a healthy run.
+            var (pid, _, _) = await ours.StartRunningAsync();
+            var sequence = ours.Manager.Current.Sequence;
+            var killed = Clock.Now();
+            _ = Native.kill(pid, Native.SIGKILL);
+            var (next, running) = await ours.Events.WaitAsync(sequence, e => e.Status == GatewayStatus.Running && e.ProcessId != pid, TimeSpan.FromSeconds(30));
+            var first200 = await ours.Stamps.WaitAsync("first200", next.ProcessId!.Value);
+            if (i > 0)
+            {
+                into["crashRestart"].Add(Clock.Ms(running - killed));
+                into["crashRestart.first200"].Add(Clock.Ms(first200 - killed));
+            }
+
+            await ours.StopAsync();
+        }
+    }
+
+    /// <summary>The sample host (JIT, or the Native AOT executable): idle CPU and memory with the gateway running, then POST start → response.</summary>
+    public static async Task SampleHostAsync(string directory, string prefix, string? aotExecutable, int repetitions, Measurements into)
+    {
+        await using var host = await BenchSampleHost.StartAsync(directory, aotExecutable);
+        await Task.Delay(WarmUp);
+        await IdleAsync(host.ProcessId, prefix, into);
+        var memory = host.Memory();
+        into[$"{prefix}.rss"].Add(memory.Rss / 1048576.0);
+        into[$"{prefix}.anon"].Add(memory.Anonymous / 1048576.0);
+        into[$"{prefix}.pss"].Add(Pss(host.ProcessId) / 1048576.0);
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            await host.PostAsync("stop");
+            await host.WaitForStatusAsync("stopped", TimeSpan.FromSeconds(30));
+            var requested = Clock.Now();
+            await host.PostAsync("start");
+            var answered = Clock.Now();
+            await host.WaitForStatusAsync("running", TimeSpan.FromSeconds(30));
+            if (i > 0)
+            {
+                into[$"{prefix}.postStart"].Add(Clock.Ms(answered - requested));
+            }
+        }
+    }
+
+    /// <summary>The library alone: a console host with <c>AddGatewayManagement()</c> and the default probe (<see cref="ConsoleHost"/>).</summary>
+    public static async Task ConsoleHostAsync(Measurements into)
+    {
+        await ConsoleHostAsync("console", spin: true, into);
+        await ConsoleHostAsync("console.nospin", spin: false, into);
+    }
+
+    /// <summary>
+    /// One console host; <paramref name="spin"/> false sets what the sample host sets in its project
+    /// (System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0), through the environment.
+    /// </summary>
+    private static async Task ConsoleHostAsync(string prefix, bool spin, Measurements into)
+    {
+        var port = FreePort.Next();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (!spin)
+        {
+            info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        }
+
+        info.ArgumentList.Add(typeof(HostScenarios).Assembly.Location);
+        info.ArgumentList.Add("console-host");
+        info.ArgumentList.Add("--port");
+        info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        using var process = Process.Start(info)!;
+        try
+        {
+            await Task.Delay(WarmUp);
+            await IdleAsync(process.Id, prefix, into);
+            into[$"{prefix}.rss"].Add(BenchSampleHost.ReadMemory(process.Id).Rss / 1048576.0);
+        }
+        finally
+        {
+            _ = Native.kill(process.Id, Native.SIGTERM);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>A supervisor's idle CPU (a peer's pid) with its gateway running.</summary>
+    public static Task IdleAsync(int pid, string prefix, Measurements into) => MeasureIdleAsync(pid, prefix, into);
+
+    /// <summary>This process's resident memory before a flood of <paramref name="lines"/>, and 30 s after it.</summary>
+    public static async Task RssAfterFloodAsync(string directory, int lines, Measurements into)
+    {
+        var sink = new CountingSink(lines);
+        await using var ours = new OursHarness(directory, ["flood", "--lines", lines.ToString(CultureInfo.InvariantCulture)], [sink]);
+        into["flood.rssBefore"].Add(BenchSampleHost.ReadMemory(Environment.ProcessId).Rss / 1048576.0);
+        var sequence = ours.Manager.Current.Sequence;
+        _ = await ours.Manager.StartAsync();
+        _ = await ours.Events.WaitAsync(sequence, e => e.Status == GatewayStatus.Stopped, TimeSpan.FromSeconds(120));
+        into["flood.rssRightAfter"].Add(BenchSampleHost.ReadMemory(Environment.ProcessId).Rss / 1048576.0);
+        await Task.Delay(TimeSpan.FromSeconds(30));
+        into["flood.rss30s"].Add(BenchSampleHost.ReadMemory(Environment.ProcessId).Rss / 1048576.0);
+    }
+
+    private static async Task MeasureIdleAsync(int pid, string prefix, Measurements into)
+    {
+        var (perfMs, tickMs) = await CpuMeter.MeasureAsync(pid, IdleWindow);
+        var per5s = 5 / IdleWindow.TotalSeconds;
+        into[$"{prefix}.idleCpu"].Add(perfMs * per5s);
+        into[$"{prefix}.idleCpuTicks"].Add(tickMs * per5s);
+    }
+
+    private static long Pss(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+        {
+            if (line.StartsWith("Pss:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return 0;
+    }
+}
