@@ -178,11 +178,13 @@ internal sealed class GatewayRunTracker(
                 var now = time.GetUtcNow();
                 var decision = run.StopCause == GatewayExitCause.None ? crashRestarts.Decide_NeedsLock(exit, run.RunningSince, now) : default;
                 transition = GatewayTransitions.Exited(state.Current, run.StopCause, exit, now, decision, output.StderrTail.Snapshot());
-                state.Commit_NeedsLock(transition.Next);
+                // Armed before it is published: whoever sees "restarting, due at T" finds the restart already pending.
                 if ((transition.Effects & GatewayEffects.ScheduleCrashRestart) != 0)
                 {
                     crashRestarts.Schedule_NeedsLock(decision.Attempt, decision.Delay);
                 }
+
+                state.Commit_NeedsLock(transition.Next);
             }
         }
 
