@@ -32,8 +32,9 @@ internal sealed class GatewayManager : IGatewayManager
     private readonly ILogger _logger;
     private readonly Lazy<Task> _supervision;
     private Task _monitor = Task.CompletedTask;
+    private readonly GatewayOwnership _ownership;
+    private readonly CrashRestartRunner _restartRunner;
     private int _disposed;
-    private string? _ownedElsewhere;
 
     public GatewayManager(
         string name,
@@ -58,11 +59,15 @@ internal sealed class GatewayManager : IGatewayManager
         _telemetry = new GatewayTelemetry(meterFactory, name == Options.DefaultName ? null : name, () => Current);
         _conditions = new StartConditionEvaluator([.. conditions], fingerprint, _state, _logger);
         _health = new GatewayHealthMonitor(_state, probe, time, _telemetry, _logger);
-        _crashRestarts = new CrashRestartScheduler(initial, time, RunPendingRestartAsync);
+        // The runner needs the run tracker, which needs the scheduler: it is created below, before anything can be scheduled.
+        _crashRestarts = new CrashRestartScheduler(initial, time, pending => _restartRunner!.RunAsync(pending));
         _reattachment = new GatewayReattachment(initial.PidFilePath is { } path ? new GatewayPidFile(path) : null, _logger);
         _runs = new GatewayRunTracker(
             name, options, _state, launcher, new GatewayOutputDispatcher(logs, sinks, time, _telemetry, _logger),
             _reattachment, _health, _crashRestarts, time, _telemetry, _logger);
+        _ownership = new GatewayOwnership(_reattachment, _state, _runs, _logger);
+        _restartRunner = new CrashRestartRunner(
+            _operations, () => Volatile.Read(ref _disposed) != 0, _state, _crashRestarts, _conditions, _runs, _telemetry, _logger, _lifetime.Token);
         _supervision = new Lazy<Task>(BeginSupervision);
     }
 
@@ -100,7 +105,7 @@ internal sealed class GatewayManager : IGatewayManager
         GatewayStopResult result;
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
-            result = OwnerRefusal() is { } refusal ? GatewayStopResult.Refused(refusal) : BeginStop();
+            result = _ownership.Refusal is { } refusal ? GatewayStopResult.Refused(refusal) : BeginStop();
         }
 
         activity?.SetTag("gateway.stop.outcome", result.Outcome == GatewayStopOutcome.Stopping ? "stopping" : "not_running");
@@ -145,9 +150,15 @@ internal sealed class GatewayManager : IGatewayManager
     /// <summary>One condition and health tick: re-evaluates the start conditions, the fingerprint and the options, and probes a live gateway.</summary>
     internal async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (!_reattachment.IsOwner)
+        if (_ownership.Refusal is not null)
         {
-            await TryTakeOverAsync(cancellationToken).ConfigureAwait(false);
+            using (await _operations.EnterAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (Volatile.Read(ref _disposed) == 0)
+                {
+                    _ownership.TryTakeOver();
+                }
+            }
         }
 
         await _conditions.EvaluateAsync(cancellationToken).ConfigureAwait(false);
@@ -157,52 +168,10 @@ internal sealed class GatewayManager : IGatewayManager
 
     private Task BeginSupervision()
     {
-        if (_reattachment.TryOwn(out var owner))
-        {
-            _runs.TryAdopt();
-        }
-        else
-        {
-            ReportOwnedElsewhere(owner!);
-        }
-
+        _ownership.Begin();
         _monitor = Task.Run(() => _health.RunTicksAsync(TickAsync, () => _options.Get(_name).HealthCheckInterval, _lifetime.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
-
-    /// <summary>Another host went away: this one takes ownership, then re-attaches to the gateway it left running, if any.</summary>
-    private async Task TryTakeOverAsync(CancellationToken cancellationToken)
-    {
-        using (await _operations.EnterAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (_reattachment.IsOwner || Volatile.Read(ref _disposed) != 0 || !_reattachment.TryOwn(out _))
-            {
-                return;
-            }
-
-            lock (_state.Gate)
-            {
-                _state.Commit_NeedsLock(GatewayTransitions.OwnershipTaken(_state.Current).Next);
-            }
-
-            Log.GatewayOwnershipTaken(_logger, _reattachment.Path + ".lock");
-            _runs.TryAdopt();
-        }
-    }
-
-    private void ReportOwnedElsewhere(string owner)
-    {
-        lock (_state.Gate)
-        {
-            _state.Commit_NeedsLock(GatewayTransitions.OwnedElsewhere(_state.Current, owner).Next);
-        }
-
-        Volatile.Write(ref _ownedElsewhere, owner);
-        Log.GatewayOwnedElsewhere(_logger, owner);
-    }
-
-    /// <summary>Why this host may not act (another host owns the gateway), or null. Called with the operation gate held.</summary>
-    private string? OwnerRefusal() => _reattachment.IsOwner ? null : Volatile.Read(ref _ownedElsewhere) ?? "managed by another host";
 
     private async Task<GatewayStartResult> StartCoreAsync(CancellationToken cancellationToken)
     {
@@ -214,7 +183,7 @@ internal sealed class GatewayManager : IGatewayManager
 
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (OwnerRefusal() is { } refusal)
+            if (_ownership.Refusal is { } refusal)
             {
                 return GatewayStartResult.Refused(refusal);
             }
@@ -244,7 +213,7 @@ internal sealed class GatewayManager : IGatewayManager
     {
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (OwnerRefusal() is { } refusal)
+            if (_ownership.Refusal is { } refusal)
             {
                 return GatewayStartResult.Refused(refusal);
             }
@@ -332,43 +301,6 @@ internal sealed class GatewayManager : IGatewayManager
             {
                 _state.Commit_NeedsLock(GatewayTransitions.StopFailed(_state.Current, run.Id).Next);
             }
-        }
-    }
-
-    private async Task RunPendingRestartAsync(PendingRestart pending)
-    {
-        var cancellationToken = _lifetime.Token;
-        try
-        {
-            using (await _operations.EnterAsync(cancellationToken).ConfigureAwait(false))
-            {
-                lock (_state.Gate)
-                {
-                    if (Volatile.Read(ref _disposed) != 0 || !_crashRestarts.TryClaim_NeedsLock(pending))
-                    {
-                        return;
-                    }
-                }
-
-                var (verdict, fingerprint) = await _conditions.EvaluateAsync(cancellationToken).ConfigureAwait(false);
-                if (!verdict.IsReady)
-                {
-                    lock (_state.Gate)
-                    {
-                        _state.Commit_NeedsLock(GatewayTransitions.CrashRestartRefused(_state.Current, verdict.Reason!).Next);
-                    }
-
-                    Log.GatewayStartRefused(_logger, verdict.Reason!);
-                    return;
-                }
-
-                Log.CrashRestarting(_logger, pending.Attempt);
-                _telemetry.Restarted("crash");
-                await _runs.SpawnAsync(GatewayStatus.Restarting, fingerprint, pending.Attempt, "crash_restart").ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
         }
     }
 
