@@ -85,9 +85,26 @@ internal sealed class GatewayRunTracker(
     /// </summary>
     private static void RefuseHeldPort(GatewayOptions options)
     {
-        if (Uri.TryCreate(options.HealthCheckUrl, UriKind.Absolute, out var url) && PortOwnerLookup.FindListener(url) is { } listener)
+        // Only a port the readiness or liveness source will connect to: a Notify or OutputLine gateway may have no HTTP port at all.
+        var readiness = options.Readiness;
+        if ((readiness.Mode == GatewayReadinessMode.Http || readiness.Liveness == GatewayLivenessMode.Http)
+            && Uri.TryCreate(options.HealthCheckUrl, UriKind.Absolute, out var url))
         {
-            throw new GatewaySpawnException($"port {url.Port} is already in use by {listener.DescribeOwner()}");
+            RefuseHeldPort(url);
+        }
+
+        if ((readiness.Mode == GatewayReadinessMode.Tcp || readiness.Liveness == GatewayLivenessMode.Tcp) && readiness.TcpPort is { } port
+            && Uri.TryCreate($"tcp://{readiness.TcpHost ?? "127.0.0.1"}:{port}/", UriKind.Absolute, out var endpoint))
+        {
+            RefuseHeldPort(endpoint);
+        }
+    }
+
+    private static void RefuseHeldPort(Uri endpoint)
+    {
+        if (PortOwnerLookup.FindListener(endpoint) is { } listener)
+        {
+            throw new GatewaySpawnException($"port {endpoint.Port} is already in use by {listener.DescribeOwner()}");
         }
     }
 

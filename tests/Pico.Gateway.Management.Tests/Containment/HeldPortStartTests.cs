@@ -27,6 +27,27 @@ public sealed class HeldPortStartTests
     }
 
     [Fact]
+    public async Task A_gateway_that_reports_readiness_otherwise_is_not_refused_for_the_unused_http_port()
+    {
+        using var stranger = new TcpListener(IPAddress.Loopback, 0);
+        stranger.Start();
+        var port = ((IPEndPoint)stranger.LocalEndpoint).Port;
+        await using var gateway = new RealGateway(
+            "notify",
+            configure: o =>
+            {
+                o.HealthCheckUrl = $"http://127.0.0.1:{port}/health";
+                o.Readiness.Mode = GatewayReadinessMode.Notify;
+                o.Readiness.Liveness = GatewayLivenessMode.None;
+            });
+
+        var start = await gateway.Manager.StartAsync().WaitAsync(Guard);
+
+        Assert.Equal(GatewayStartOutcome.Started, start.Outcome);
+        await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == start.ProcessId).WaitAsync(Guard);
+    }
+
+    [Fact]
     public async Task The_snapshot_says_how_the_live_gateway_is_contained()
     {
         await using var gateway = new RealGateway("healthy");
