@@ -145,7 +145,8 @@ internal sealed class GatewayRunTracker(
 
         lock (state.Gate)
         {
-            var changed = state.Live_NeedsLock is { Adopted: false } run && Differ(run.Options, now);
+            // The monitor hands out the same instance until the configuration reloads: only then is there anything to compare.
+            var changed = state.Live_NeedsLock is { Adopted: false } run && !ReferenceEquals(run.Options, now) && Differ(run.Options, now);
             state.Commit_NeedsLock(GatewayTransitions.OptionsEvaluated(state.Current, changed).Next);
         }
     }
