@@ -66,7 +66,7 @@ internal static class PeerRunner
         Console.WriteLine(report);
         if (options.Get("out") is { } output)
         {
-            await File.WriteAllTextAsync(output, report);
+            await ReportFile.WriteAsync(output, report);
         }
 
         return 0;

@@ -104,7 +104,7 @@ internal static class ScenarioRunner
         Console.WriteLine(report);
         if (options.Get("out") is { } output)
         {
-            await File.WriteAllTextAsync(output, report);
+            await ReportFile.WriteAsync(output, report);
         }
 
         return 0;

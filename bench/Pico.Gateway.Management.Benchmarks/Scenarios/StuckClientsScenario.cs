@@ -100,8 +100,7 @@ internal static class StuckClientsScenario
         Console.WriteLine(report);
         if (outPath is not null)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-            await File.WriteAllTextAsync(outPath, report.ToString());
+            await ReportFile.WriteAsync(outPath, report.ToString());
         }
 
         return 0;
