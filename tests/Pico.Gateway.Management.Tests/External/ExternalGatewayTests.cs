@@ -49,7 +49,7 @@ public sealed class ExternalGatewayTests
         await RunningAsync(fixture);
 
         Assert.Equal(url, fixture.Probe.LastContext?.HealthCheckUrl);
-        Assert.Equal(ExternalPid, fixture.Probe.LastContext?.ProcessId);
+        Assert.Equal((ExternalPid, GatewayOwnership.External), (fixture.Probe.LastContext?.ProcessId, fixture.Probe.LastContext?.Ownership));
     }
 
     [Fact]
