@@ -1,4 +1,3 @@
-using System.Net;
 using Pico.Gateway.Management.SampleHost.Tests.Testing;
 
 namespace Pico.Gateway.Management.SampleHost.Tests.Ownership;
@@ -27,11 +26,8 @@ public sealed class ExternalGatewayTests
             Assert.Equal("demo", status.GetProperty("version").GetString());
             foreach (var action in new[] { "stop", "restart", "start" })
             {
-                using var response = await host.Client.PostAsync(new Uri($"/api/gateway/{action}", UriKind.Relative), content: null);
-                Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-                var refused = await TestHost.ReadJsonAsync(response);
-                Assert.Equal("not_owned", refused.GetProperty("status").GetString());
-                Assert.Contains($"the gateway was started outside this host (pid {gateway.Id})", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+                var message = await host.PostRefusedAsync(action);
+                Assert.StartsWith($"the gateway was started outside this host (pid {gateway.Id})", message, StringComparison.Ordinal);
             }
 
             Assert.True(await host.StopAsync(TestTimeouts.Wait), host.Output);

@@ -68,7 +68,23 @@ public sealed class ExternalGatewayTests
     }
 
     [Fact]
-    public async Task With_AllowControl_a_stop_terminates_the_external_gateway_and_a_restart_replaces_it_with_an_owned_one()
+    public async Task With_AllowControl_a_stop_terminates_the_external_gateway()
+    {
+        var locator = new FakeGatewayLocator { Found = new ExternalGateway(ExternalPid) };
+        await using var fixture = new ManagerFixture(o => o.External.AllowControl = true, locator: locator);
+        await RunningAsync(fixture);
+        locator.Found = null;
+
+        var stop = await fixture.Manager.StopAsync().WaitAsync(Guard);
+        await stop.Exited.WaitAsync(Guard);
+
+        Assert.Equal((GatewayStopOutcome.Stopping, ExternalPid), (stop.Outcome, stop.ProcessId));
+        Assert.Equal(1, fixture.Launcher.AttachedExternal[0].TerminateSignals);
+        Assert.Equal((GatewayStatus.Stopped, null, GatewayOwnership.Owned), (fixture.Manager.Current.Status, fixture.Manager.Current.LastError, fixture.Manager.Current.Ownership));
+    }
+
+    [Fact]
+    public async Task With_AllowControl_a_restart_replaces_the_external_gateway_with_an_owned_one()
     {
         var locator = new FakeGatewayLocator { Found = new ExternalGateway(ExternalPid) };
         await using var fixture = new ManagerFixture(o => o.External.AllowControl = true, locator: locator);
