@@ -49,7 +49,10 @@ public static class SampleHostApp
                 HostSettingsNotInherited.Apply(options);
             })
             .AddStartCondition<DefaultModelStartCondition>()
-            .UseConfigurationFingerprint<DefaultModelFingerprint>();
+            .UseConfigurationFingerprint<DefaultModelFingerprint>()
+
+            // A picoclaw gateway started from a shell or by systemd is shown and probed, not spawned over.
+            .UseGatewayLocator<PicoclawPidFileLocator>();
         ConfigFollowingHealthProbe.Decorate(builder.Services, configuration, setup);
 
         // After the manager's own hosted service, so supervision has begun when the first change arrives.

@@ -23,6 +23,7 @@ internal static class Program
           ready-line [--first TEXT] [--second TEXT]
           adopt-pid-one --pid-file PATH   (inside a throw-away PID namespace only)
           chatty --port N --every-ms M [healthy options]
+          host --pid-file PATH --port N --marker M [--auto-start true]   (a whole host supervising 'healthy --port N')
         """;
 
     public static async Task<int> Main(string[] args)
@@ -49,6 +50,7 @@ internal static class Program
                 "ready-line" => await NotifyModes.ReadyLineAsync(commandLine),
                 "adopt-pid-one" when OperatingSystem.IsLinux() => await OwnershipModes.AdoptPidOneAsync(commandLine),
                 "chatty" => await Modes.ChattyAsync(commandLine),
+                "host" => await HostMode.RunAsync(commandLine),
                 _ => throw new UsageException($"unknown mode '{commandLine.Mode}'"),
             };
         }

@@ -14,6 +14,7 @@ internal static class GatewayStatusJson
     private static readonly FrozenSet<string> ReservedNames = FrozenSet.Create(
         StringComparer.Ordinal,
         "gateway_status",
+        "gateway_owned",
         "pid",
         "boot_default_model",
         "config_default_model",
@@ -35,6 +36,9 @@ internal static class GatewayStatusJson
         writer.WriteStartObject();
         writer.WriteString("gateway_status", snapshot.Status.ToJsonName());
         WriteIfPresent(writer, "pid", snapshot.ProcessId);
+
+        // False for a gateway started outside this host: it is shown and probed, but stop and restart answer 409 not_owned.
+        writer.WriteBoolean("gateway_owned", snapshot.Ownership == GatewayOwnership.Owned);
         WriteIfPresent(writer, "boot_default_model", DefaultModelFingerprint.ModelName(snapshot.BootFingerprint));
         WriteIfPresent(writer, "config_default_model", DefaultModelFingerprint.ModelName(snapshot.CurrentFingerprint));
         writer.WriteBoolean("gateway_restart_required", snapshot.RestartRequired);

@@ -42,4 +42,7 @@ internal static partial class SampleHostLog
 
     [LoggerMessage(EventId = 72, EventName = "ConfigWatchError", Level = LogLevel.Warning, Message = "The config file watcher lost notifications; the config is read again")]
     public static partial void ConfigWatchError(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 80, EventName = "ExternalGatewayNotClaimed", Level = LogLevel.Information, Message = "picoclaw's pid file {PidFile} names pid {ProcessId}, which is alive but not claimed as the gateway: {Reason}")]
+    public static partial void ExternalGatewayNotClaimed(ILogger logger, string pidFile, int processId, string reason);
 }

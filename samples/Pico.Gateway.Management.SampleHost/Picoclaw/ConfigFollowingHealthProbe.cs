@@ -14,6 +14,12 @@ internal sealed class ConfigFollowingHealthProbe(IHealthProbe inner, bool ownsIn
     public ValueTask<HealthProbeResult> ProbeAsync(HealthProbeContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Ownership == GatewayOwnership.External)
+        {
+            // Started elsewhere, perhaps with another config: it listens where its own pid file said, not where ours says.
+            return inner.ProbeAsync(context, cancellationToken);
+        }
+
         Uri url;
         lock (_gate)
         {

@@ -10,6 +10,10 @@ internal static class PicoclawPaths
     public const string ConfigVariable = "PICOCLAW_CONFIG";
     public const string HomeVariable = "PICOCLAW_HOME";
 
+    /// <summary>picoclaw's home (<c>PICOCLAW_HOME</c>, else <c>~/.picoclaw</c>), where its gateway writes <c>.picoclaw.pid</c>.</summary>
+    public static string ResolveHome(IConfiguration configuration) =>
+        Path.GetFullPath(configuration[HomeVariable] is { Length: > 0 } picoclawHome ? picoclawHome : Path.Combine(UserHome(configuration), ".picoclaw"));
+
     public static string ResolveConfigPath(IConfiguration configuration)
     {
         if (configuration[ConfigVariable] is { Length: > 0 } configPath)
@@ -17,10 +21,7 @@ internal static class PicoclawPaths
             return Path.GetFullPath(configPath);
         }
 
-        var home = configuration[HomeVariable] is { Length: > 0 } picoclawHome
-            ? picoclawHome
-            : Path.Combine(UserHome(configuration), ".picoclaw");
-        return Path.GetFullPath(Path.Combine(home, "config.json"));
+        return Path.Combine(ResolveHome(configuration), "config.json");
     }
 
     private static string UserHome(IConfiguration configuration)

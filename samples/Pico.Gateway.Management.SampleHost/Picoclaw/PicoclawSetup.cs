@@ -5,8 +5,12 @@ internal sealed class PicoclawSetup
 {
     public const string PidFileName = "pico-gateway-management.pid";
 
-    private PicoclawSetup(string configPath, bool createdConfig, Exception? createError, GatewayCommand command, Uri healthCheckUrl, string? healthUrlError)
+    /// <summary>The pid file picoclaw's gateway writes itself in picoclaw's home, however it was started.</summary>
+    public const string GatewayPidFileName = ".picoclaw.pid";
+
+    private PicoclawSetup(string configPath, bool createdConfig, Exception? createError, GatewayCommand command, Uri healthCheckUrl, string? healthUrlError, string gatewayPidFile)
     {
+        GatewayPidFile = gatewayPidFile;
         ConfigPath = configPath;
         CreatedConfig = createdConfig;
         CreateError = createError;
@@ -16,6 +20,9 @@ internal sealed class PicoclawSetup
     }
 
     public string ConfigPath { get; }
+
+    /// <summary>Gets picoclaw's own pid file (<c>~/.picoclaw/.picoclaw.pid</c>), through which a gateway started elsewhere is found.</summary>
+    public string GatewayPidFile { get; }
 
     public bool CreatedConfig { get; }
 
@@ -55,7 +62,14 @@ internal sealed class PicoclawSetup
             healthUrlError = ex.Message;
         }
 
-        return new PicoclawSetup(configPath, created, createError, GatewayExecutableLocator.Locate(configuration, baseDirectory), healthUrl, healthUrlError);
+        return new PicoclawSetup(
+            configPath,
+            created,
+            createError,
+            GatewayExecutableLocator.Locate(configuration, baseDirectory),
+            healthUrl,
+            healthUrlError,
+            Path.Combine(PicoclawPaths.ResolveHome(configuration), GatewayPidFileName));
     }
 
     /// <summary>Fills the gateway options the user left unconfigured (<c>Gateway:*</c> keys always win).</summary>

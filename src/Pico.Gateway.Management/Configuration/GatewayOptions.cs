@@ -71,6 +71,13 @@ public sealed class GatewayOptions
     /// <value>The default value probes <see cref="HealthCheckUrl"/> for both.</value>
     public GatewayReadinessOptions Readiness { get; } = new();
 
+    /// <summary>
+    /// Gets what the host may do with a gateway an <see cref="IGatewayLocator"/> found started elsewhere; bound from
+    /// <c>Gateway:External</c>.
+    /// </summary>
+    /// <value>The default value refuses stop and restart and starts nothing when it goes away.</value>
+    public ExternalGatewayOptions External { get; } = new();
+
     /// <summary>Gets or sets how often a running gateway is probed and the start conditions and fingerprint are re-evaluated.</summary>
     /// <value>The default value is 2 seconds.</value>
     public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -38,6 +38,13 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
         [nameof(GatewayOptions.Containment)] = CheckContainment,
     };
 
+    /// <summary>The keys under <c>Gateway:External</c>, all of them switches.</summary>
+    internal static readonly IReadOnlyDictionary<string, Func<string, string?>> ExternalValueChecks = new Dictionary<string, Func<string, string?>>(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(ExternalGatewayOptions.AllowControl)] = CheckBoolean,
+        [nameof(ExternalGatewayOptions.StartWhenGone)] = CheckBoolean,
+    };
+
     public void Configure(GatewayOptions options) => Configure(Options.DefaultName, options);
 
     public void Configure(string? name, GatewayOptions options)
@@ -87,7 +94,7 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
         }
     }
 
-    /// <summary>Each value to check, with its key relative to the section: the top-level ones, then those under <c>Readiness</c>.</summary>
+    /// <summary>Each value to check, with its key relative to the section: the top-level ones, then those under <c>Readiness</c> and <c>External</c>.</summary>
     private static IEnumerable<(string Key, IConfigurationSection Child, IReadOnlyDictionary<string, Func<string, string?>> Checks)> CheckedValues(IConfiguration section)
     {
         foreach (var child in section.GetChildren())
@@ -98,6 +105,11 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
         foreach (var child in section.GetSection(nameof(GatewayOptions.Readiness)).GetChildren())
         {
             yield return (nameof(GatewayOptions.Readiness) + ":" + child.Key, child, Health.ReadinessRules.ValueChecks);
+        }
+
+        foreach (var child in section.GetSection(nameof(GatewayOptions.External)).GetChildren())
+        {
+            yield return (nameof(GatewayOptions.External) + ":" + child.Key, child, ExternalValueChecks);
         }
     }
 

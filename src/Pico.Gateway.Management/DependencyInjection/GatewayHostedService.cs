@@ -5,7 +5,7 @@ using Pico.Gateway.Management.Diagnostics;
 
 namespace Pico.Gateway.Management.DependencyInjection;
 
-/// <summary>Starts the gateway with the host when <see cref="GatewayOptions.AutoStart"/> is set, and stops it (graceful, then kill) when the host stops.</summary>
+/// <summary>Starts the gateway with the host when <see cref="GatewayOptions.AutoStart"/> is set, and stops the gateway it owns (graceful, then kill) when the host stops.</summary>
 internal sealed class GatewayHostedService(IGatewayManager manager, GatewayOptions options, ILoggerFactory? loggerFactory = null) : IHostedService
 {
     private readonly ILogger _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Pico.Gateway.Management.GatewayManager");
@@ -28,8 +28,10 @@ internal sealed class GatewayHostedService(IGatewayManager manager, GatewayOptio
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Every gateway this manager tracks is ours (spawned, or adopted from our own pid file): it goes with the host.
-        var result = await manager.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        // A gateway this host owns (spawned, or adopted from our own pid file) goes with it; an external one never does.
+        var result = manager is Supervision.GatewayManager ours
+            ? await ours.StopForHostExitAsync().ConfigureAwait(false)
+            : await manager.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await result.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -63,6 +63,13 @@ internal sealed class GatewayManagementBuilder(IServiceCollection services, stri
         return this;
     }
 
+    public IGatewayManagementBuilder UseGatewayLocator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
+        where T : class, IGatewayLocator
+    {
+        Replace(ServiceDescriptor.KeyedSingleton<IGatewayLocator, T>(Name));
+        return this;
+    }
+
     private void Replace(ServiceDescriptor descriptor)
     {
         // Services.Replace ignores service keys: remove exactly the registration this gateway would resolve.

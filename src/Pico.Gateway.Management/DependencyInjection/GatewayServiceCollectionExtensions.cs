@@ -172,7 +172,8 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IGatewayProcessLauncher>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>(),
-            provider.GetService<IMeterFactory>()));
+            provider.GetService<IMeterFactory>(),
+            provider.GetKeyedService<IGatewayLocator>(key)));
         services.AddSingleton<IHostedService>(provider => new GatewayHostedService(
             provider.GetRequiredKeyedService<IGatewayManager>(key),
             OptionsOf(provider, optionsName),

@@ -50,4 +50,13 @@ public interface IGatewayManagementBuilder
     /// <returns>This builder.</returns>
     IGatewayManagementBuilder UseConfigurationFingerprint<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
         where T : class, IGatewayConfigurationFingerprint;
+
+    /// <summary>
+    /// Uses <typeparamref name="T"/> to find a gateway started outside this host (a CLI, systemd), replacing the one set before: such
+    /// a gateway is reported with <see cref="GatewayOwnership.External"/> instead of a second one being spawned.
+    /// </summary>
+    /// <typeparam name="T">The locator, activated from the container as a singleton.</typeparam>
+    /// <returns>This builder.</returns>
+    IGatewayManagementBuilder UseGatewayLocator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>()
+        where T : class, IGatewayLocator;
 }

@@ -80,6 +80,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 41, EventName = "GatewayOwnedElsewhere", Level = LogLevel.Warning, Message = "The gateway is managed by another host ({Owner}); this host neither adopts, starts nor stops it, and takes over when that host goes")]
     public static partial void GatewayOwnedElsewhere(ILogger logger, string owner);
 
+    [LoggerMessage(EventId = 44, EventName = "ExternalGatewayAttached", Level = LogLevel.Information, Message = "Found a gateway started outside this host (pid {ProcessId}, {Source}); it is reported and probed at {HealthUrl}, its output is not captured, and it is never stopped when this host exits")]
+    public static partial void ExternalGatewayAttached(ILogger logger, int processId, string source, string healthUrl);
+
+    [LoggerMessage(EventId = 45, EventName = "ExternalGatewayExited", Level = LogLevel.Warning, Message = "The external gateway (pid {ProcessId}) exited; it was not started by this host, so its exit code is unknown")]
+    public static partial void ExternalGatewayExited(ILogger logger, int processId);
+
+    [LoggerMessage(EventId = 46, EventName = "GatewayLocatorFailed", Level = LogLevel.Warning, Message = "The gateway locator failed; counted as finding no external gateway")]
+    public static partial void GatewayLocatorFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 47, EventName = "ExternalGatewayIgnored", Level = LogLevel.Warning, Message = "The gateway locator named pid {ProcessId}, which is ignored: {Reason}")]
+    public static partial void ExternalGatewayIgnored(ILogger logger, int processId, string reason);
+
     [LoggerMessage(EventId = 43, EventName = "ReloadedOptionsInvalid", Level = LogLevel.Error, Message = "The reloaded gateway configuration is not valid and is ignored; the options in force stay: {Errors}")]
     public static partial void ReloadedOptionsInvalid(ILogger logger, string errors);
 

@@ -97,6 +97,12 @@ public sealed record GatewayEvent
     public bool IsAdopted { get; init; }
 
     /// <summary>
+    /// Gets who started the tracked gateway: <see cref="GatewayOwnership.External"/> for one an <see cref="IGatewayLocator"/> found
+    /// started elsewhere (its exit code is never known: it is not this host's child), otherwise <see cref="GatewayOwnership.Owned"/>.
+    /// </summary>
+    public GatewayOwnership Ownership { get; init; }
+
+    /// <summary>
     /// Gets how the live gateway's process tree is contained (cgroup, tracked or process group), or <see langword="null"/> when no
     /// process is tracked.
     /// </summary>
@@ -125,6 +131,7 @@ public sealed record GatewayEvent
         && NextRestartTime == other.NextRestartTime
         && RestartAttempt == other.RestartAttempt
         && IsAdopted == other.IsAdopted
+        && Ownership == other.Ownership
         && OptionsChanged == other.OptionsChanged
         && ContainmentMode == other.ContainmentMode;
 }

@@ -11,4 +11,10 @@ public sealed record HealthProbeContext(Uri HealthCheckUrl, int ProcessId, Gatew
     /// <see cref="GatewayOptions.StrictHealthCheck"/>. Otherwise any 2xx answer is healthy.
     /// </summary>
     public bool Strict { get; init; }
+
+    /// <summary>
+    /// Gets who started the probed gateway. For <see cref="GatewayOwnership.External"/> <see cref="HealthCheckUrl"/> is where the
+    /// <see cref="IGatewayLocator"/> said it listens, which a probe that works the address out itself should keep.
+    /// </summary>
+    public GatewayOwnership Ownership { get; init; }
 }

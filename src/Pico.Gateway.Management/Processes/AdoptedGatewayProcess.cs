@@ -1,45 +1,22 @@
-using System.Runtime.InteropServices;
-
 namespace Pico.Gateway.Management.Processes;
 
 /// <summary>
-/// A gateway spawned by an earlier host and found again through the pid file. It is not our child, so waitpid cannot tell its exit:
-/// a pidfd (Linux 5.3+) becomes readable when it exits; where there is none, a liveness check of pid and start time runs every
-/// half second. Its output is captured only when it was spawned onto spool files (<see cref="SpoolCapture"/>): from where the host
+/// A gateway spawned by an earlier host and found again through the pid file. It is not our child, so its exit is told by
+/// <see cref="ProcessExitWatch"/>. Its output is captured only when it was spawned onto spool files (<see cref="SpoolCapture"/>): from where the host
 /// that died stopped reading. Spawned onto pipes, its output went to the host that died: there is nothing to capture.
 /// </summary>
 internal sealed class AdoptedGatewayProcess : IGatewayProcess
 {
-    private static readonly TimeSpan LivenessInterval = TimeSpan.FromMilliseconds(500);
     private readonly TaskCompletionSource<GatewayProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startTime;
-    private readonly TimeProvider _time;
     private readonly SpoolCapture? _spool;
 
     public AdoptedGatewayProcess(int pid, long startTime, TimeProvider time, SpoolCapture? spool = null)
     {
         Id = pid;
         _startTime = startTime;
-        _time = time;
         _spool = spool;
-        var pidfd = -1;
-        try
-        {
-            pidfd = LibC.pidfd_open(pid, 0);
-        }
-        catch (EntryPointNotFoundException)
-        {
-        }
-
-        if (pidfd >= 0)
-        {
-            var thread = new Thread(() => WaitForExit(pidfd), 128 * 1024) { IsBackground = true, Name = $"gateway {pid} exit (adopted)" };
-            thread.UnsafeStart();
-        }
-        else
-        {
-            _ = CheckLivenessAsync();
-        }
+        ProcessExitWatch.Start(pid, startTime, time, $"gateway {pid} exit (adopted)", Finish);
     }
 
     public int Id { get; }
@@ -63,27 +40,6 @@ internal sealed class AdoptedGatewayProcess : IGatewayProcess
         {
             _ = LibC.kill(-Id, signal);
         }
-    }
-
-    private unsafe void WaitForExit(int pidfd)
-    {
-        var entry = new LibC.PollFd { Fd = pidfd, Events = LibC.POLLIN };
-        while (LibC.poll(&entry, 1, -1) < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
-        {
-        }
-
-        _ = LibC.close(pidfd);
-        Finish();
-    }
-
-    private async Task CheckLivenessAsync()
-    {
-        while (ProcessIdentity.IsSameProcess(Id, _startTime))
-        {
-            await Task.Delay(LivenessInterval, _time).ConfigureAwait(false);
-        }
-
-        Finish();
     }
 
     private void Finish()

@@ -338,7 +338,7 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
             var timeoutAfter = run.Options.HealthCheckTimeout;
             using var timeout = new CancellationTokenSource(timeoutAfter, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            var context = new HealthProbeContext(run.HealthUrl, run.Id, state.Current.Status) { Strict = run.Options.StrictHealthCheck };
+            var context = new HealthProbeContext(run.HealthUrl, run.Id, state.Current.Status) { Strict = run.Options.StrictHealthCheck, Ownership = run.External ? GatewayOwnership.External : GatewayOwnership.Owned };
             var started = time.GetTimestamp();
             try
             {

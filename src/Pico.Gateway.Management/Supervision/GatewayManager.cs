@@ -32,8 +32,9 @@ internal sealed class GatewayManager : IGatewayManager
     private readonly ILogger _logger;
     private readonly Lazy<Task> _supervision;
     private Task _monitor = Task.CompletedTask;
-    private readonly GatewayOwnership _ownership;
+    private readonly HostOwnership _ownership;
     private readonly CrashRestartRunner _restartRunner;
+    private readonly ExternalAttachment _external;
     private int _disposed;
 
     public GatewayManager(
@@ -47,7 +48,8 @@ internal sealed class GatewayManager : IGatewayManager
         IGatewayProcessLauncher launcher,
         TimeProvider time,
         ILoggerFactory? loggerFactory = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        IGatewayLocator? locator = null)
     {
         _name = name;
         _options = options;
@@ -65,7 +67,9 @@ internal sealed class GatewayManager : IGatewayManager
         _runs = new GatewayRunTracker(
             name, options, _state, launcher, new GatewayOutputDispatcher(logs, sinks, time, _telemetry, _logger),
             _reattachment, _health, _crashRestarts, time, _telemetry, _logger);
-        _ownership = new GatewayOwnership(_reattachment, _state, _runs, _logger);
+        _ownership = new HostOwnership(_reattachment, _state, _runs, _logger);
+        _external = new ExternalAttachment(locator, name, options, _state, _crashRestarts, _runs, _logger);
+        _runs.ExternalGone = () => _ = StartAfterExternalGoneAsync();
         _restartRunner = new CrashRestartRunner(
             _operations, () => Volatile.Read(ref _disposed) != 0, _state, _crashRestarts, _conditions, _runs, _telemetry, _logger, _lifetime.Token);
         _supervision = new Lazy<Task>(BeginSupervision);
@@ -105,7 +109,7 @@ internal sealed class GatewayManager : IGatewayManager
         GatewayStopResult result;
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
-            result = _ownership.Refusal is { } refusal ? GatewayStopResult.Refused(refusal) : BeginStop();
+            result = (_ownership.Refusal ?? _external.Refusal()) is { } refusal ? GatewayStopResult.Refused(refusal) : BeginStop(hostExit: false);
         }
 
         activity?.SetTag("gateway.stop.outcome", result.Outcome == GatewayStopOutcome.Stopping ? "stopping" : "not_running");
@@ -130,7 +134,7 @@ internal sealed class GatewayManager : IGatewayManager
 
         using (await _operations.EnterAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            await BeginStop().Exited.ConfigureAwait(false);
+            await BeginStop(hostExit: true).Exited.ConfigureAwait(false);
         }
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
@@ -138,6 +142,18 @@ internal sealed class GatewayManager : IGatewayManager
         _reattachment.Dispose();
         _state.Complete();
         _telemetry.Dispose();
+    }
+
+    /// <summary>
+    /// The host is stopping: stops the gateway this host owns, never an external one (whatever <see cref="ExternalGatewayOptions.AllowControl"/>
+    /// says) nor one another host owns.
+    /// </summary>
+    internal async Task<GatewayStopResult> StopForHostExitAsync()
+    {
+        using (await EnterAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            return _ownership.Refusal is { } refusal ? GatewayStopResult.Refused(refusal) : BeginStop(hostExit: true);
+        }
     }
 
     public async Task RefreshConditionsAsync(CancellationToken cancellationToken = default)
@@ -154,9 +170,23 @@ internal sealed class GatewayManager : IGatewayManager
         {
             using (await _operations.EnterAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (Volatile.Read(ref _disposed) == 0 && _ownership.TryTakeOver() && LiveProcessId() is null)
+                {
+                    // Nothing was left to adopt: the new owner does what a host starting now would (a found external gateway, else AutoStart).
+                    if (!await _external.TryAttachAsync(cancellationToken).ConfigureAwait(false) && _options.Get(_name).AutoStart)
+                    {
+                        await AutoStartHoldingGateAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        else if (_external.IsEnabled && LiveProcessId() is null)
+        {
+            using (await _operations.EnterAsync(cancellationToken).ConfigureAwait(false))
+            {
                 if (Volatile.Read(ref _disposed) == 0)
                 {
-                    _ownership.TryTakeOver();
+                    await _external.TryAttachAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -166,54 +196,110 @@ internal sealed class GatewayManager : IGatewayManager
         await _health.ProbeSteadyAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private Task BeginSupervision()
+    /// <summary>
+    /// Takes ownership and re-attaches to our own recorded gateway; failing that, asks the locator, so a gateway started elsewhere is
+    /// tracked before anyone can ask for a start (which would spawn a second one). Then the ticks begin.
+    /// </summary>
+    private async Task BeginSupervision()
     {
         _ownership.Begin();
+        if (_ownership.Refusal is null && LiveProcessId() is null)
+        {
+            await _external.TryAttachAsync(_lifetime.Token).ConfigureAwait(false);
+        }
+
         _monitor = Task.Run(() => _health.RunTicksAsync(TickAsync, () => _options.Get(_name).HealthCheckInterval, _lifetime.Token), CancellationToken.None);
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A start on the host's own behalf (a take-over with nothing to adopt, an external gateway gone): as the hosted service's
+    /// AutoStart, a start that is refused or fails is logged and shown in the state, never thrown. The caller holds the gate.
+    /// </summary>
+    private async Task AutoStartHoldingGateAsync()
+    {
+        var result = await StartHoldingGateAsync(_lifetime.Token).ConfigureAwait(false);
+        if (result.Outcome is GatewayStartOutcome.PreconditionFailed or GatewayStartOutcome.Failed)
+        {
+            Log.AutoStartSkipped(_logger, result.Message);
+        }
+    }
+
+    /// <summary>The external gateway went away: with <see cref="ExternalGatewayOptions.StartWhenGone"/>, this host starts its own.</summary>
+    private async Task StartAfterExternalGoneAsync()
+    {
+        if (!_options.Get(_name).External.StartWhenGone)
+        {
+            return;
+        }
+
+        try
+        {
+            using (await _operations.EnterAsync(_lifetime.Token).ConfigureAwait(false))
+            {
+                if (Volatile.Read(ref _disposed) == 0 && _ownership.Refusal is null && LiveProcessId() is null)
+                {
+                    await AutoStartHoldingGateAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            // The host is going away: nothing is started now.
+        }
     }
 
     private async Task<GatewayStartResult> StartCoreAsync(CancellationToken cancellationToken)
     {
         // A live process (starting, running, or still stopping) answers at once: a start never waits for a stop to finish.
-        if (LiveProcessId() is { } pid)
+        if (_external.Refusal() is null && LiveProcessId() is { } pid)
         {
             return GatewayStartResult.AlreadyRunning(pid);
         }
 
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (_ownership.Refusal is { } refusal)
-            {
-                return GatewayStartResult.Refused(refusal);
-            }
-
-            if (LiveProcessId() is { } live)
-            {
-                return GatewayStartResult.AlreadyRunning(live);
-            }
-
-            var (verdict, fingerprint) = await _conditions.EvaluateAsync(cancellationToken).ConfigureAwait(false);
-            if (!verdict.IsReady)
-            {
-                Log.GatewayStartRefused(_logger, verdict.Reason!);
-                return GatewayStartResult.PreconditionFailed(verdict.Reason!);
-            }
-
-            lock (_state.Gate)
-            {
-                _crashRestarts.CancelAndForget_NeedsLock();
-            }
-
-            return await _runs.SpawnAsync(GatewayStatus.Starting, fingerprint, restartAttempt: 0, "start").ConfigureAwait(false);
+            return await StartHoldingGateAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task<GatewayStartResult> StartHoldingGateAsync(CancellationToken cancellationToken)
+    {
+        if ((_ownership.Refusal ?? _external.Refusal()) is { } refusal)
+        {
+            return GatewayStartResult.Refused(refusal);
+        }
+
+        if (LiveProcessId() is { } live)
+        {
+            return GatewayStartResult.AlreadyRunning(live);
+        }
+
+        // A gateway started elsewhere since the last tick is found now, rather than a second one spawned beside it.
+        if (await _external.TryAttachAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return _external.Refusal() is { } external ? GatewayStartResult.Refused(external) : GatewayStartResult.AlreadyRunning(LiveProcessId() ?? 0);
+        }
+
+        var (verdict, fingerprint) = await _conditions.EvaluateAsync(cancellationToken).ConfigureAwait(false);
+        if (!verdict.IsReady)
+        {
+            Log.GatewayStartRefused(_logger, verdict.Reason!);
+            return GatewayStartResult.PreconditionFailed(verdict.Reason!);
+        }
+
+        lock (_state.Gate)
+        {
+            _crashRestarts.CancelAndForget_NeedsLock();
+        }
+
+        return await _runs.SpawnAsync(GatewayStatus.Starting, fingerprint, restartAttempt: 0, "start").ConfigureAwait(false);
     }
 
     private async Task<GatewayStartResult> RestartCoreAsync(CancellationToken cancellationToken)
     {
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (_ownership.Refusal is { } refusal)
+            if ((_ownership.Refusal ?? _external.Refusal()) is { } refusal)
             {
                 return GatewayStartResult.Refused(refusal);
             }
@@ -259,14 +345,17 @@ internal sealed class GatewayManager : IGatewayManager
         }
     }
 
-    /// <summary>Decides a stop (the caller holds the gate) and begins the termination, which runs on without the gate.</summary>
-    private GatewayStopResult BeginStop()
+    /// <summary>
+    /// Decides a stop (the caller holds the gate) and begins the termination, which runs on without the gate. On the host's exit an
+    /// external gateway is left running: it was never this host's to take down.
+    /// </summary>
+    private GatewayStopResult BeginStop(bool hostExit)
     {
         ProcessRun? run;
         lock (_state.Gate)
         {
             var hadPendingRestart = _crashRestarts.CancelAndForget_NeedsLock();
-            run = _state.Live_NeedsLock;
+            run = _state.Live_NeedsLock is { } live && !(hostExit && live.External) ? live : null;
             if (run is not null)
             {
                 run.StopCause = GatewayExitCause.Stop;

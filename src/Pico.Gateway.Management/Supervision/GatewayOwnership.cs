@@ -1,51 +1,16 @@
-using Microsoft.Extensions.Logging;
-using Pico.Gateway.Management.Diagnostics;
+namespace Pico.Gateway.Management;
 
-namespace Pico.Gateway.Management.Supervision;
-
-/// <summary>
-/// Whether this host may act on the gateway. With a pid file it must hold the ownership lock: without it, it reports who owns
-/// the gateway, refuses every command, and tries again on each tick, adopting what the old owner left once it takes over.
-/// </summary>
-internal sealed class GatewayOwnership(GatewayReattachment reattachment, GatewayState state, GatewayRunTracker runs, ILogger logger)
+/// <summary>Who started the tracked gateway, and so what this host may do with it.</summary>
+/// <remarks>The JSON spelling used by the HTTP surface is the lower-case name (<c>owned</c>, <c>external</c>).</remarks>
+public enum GatewayOwnership
 {
-    private string? _ownedElsewhere;
+    /// <summary>This host spawned the gateway, or re-attached to one it (or an earlier host with its pid file) spawned; or none is tracked.</summary>
+    Owned = 0,
 
-    /// <summary>Gets why this host may not act (another host owns the gateway), or null when it may.</summary>
-    public string? Refusal => reattachment.IsOwner ? null : Volatile.Read(ref _ownedElsewhere) ?? "managed by another host";
-
-    /// <summary>Supervision begins: take ownership and adopt a recorded gateway, or report who owns it.</summary>
-    public void Begin()
-    {
-        if (reattachment.TryOwn(out var owner))
-        {
-            runs.TryAdopt();
-            return;
-        }
-
-        lock (state.Gate)
-        {
-            state.Commit_NeedsLock(GatewayTransitions.OwnedElsewhere(state.Current, owner!).Next);
-        }
-
-        Volatile.Write(ref _ownedElsewhere, owner);
-        Log.GatewayOwnedElsewhere(logger, owner!);
-    }
-
-    /// <summary>The owner went away: take ownership, then re-attach to the gateway it left running, if any. The caller holds the operation gate.</summary>
-    public void TryTakeOver()
-    {
-        if (reattachment.IsOwner || !reattachment.TryOwn(out _))
-        {
-            return;
-        }
-
-        lock (state.Gate)
-        {
-            state.Commit_NeedsLock(GatewayTransitions.OwnershipTaken(state.Current).Next);
-        }
-
-        Log.GatewayOwnershipTaken(logger, reattachment.Path + ".lock");
-        runs.TryAdopt();
-    }
+    /// <summary>
+    /// An <see cref="IGatewayLocator"/> found a gateway started elsewhere (a CLI, systemd): it is health-checked and reported, its
+    /// output is not captured, it is never stopped when the host exits, and stop and restart are refused unless
+    /// <see cref="ExternalGatewayOptions.AllowControl"/> is set.
+    /// </summary>
+    External = 1,
 }

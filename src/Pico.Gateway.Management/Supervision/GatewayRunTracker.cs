@@ -129,6 +129,32 @@ internal sealed class GatewayRunTracker(
         Follow(run);
     }
 
+    /// <summary>
+    /// Follows a gateway a locator found started outside this host: probed (at <paramref name="healthUrl"/> when given) and reported,
+    /// its exit committed without a crash restart. False when its process is already gone.
+    /// </summary>
+    public bool TryAttachExternal(int processId, Uri? healthUrl, string source)
+    {
+        if (launcher.AttachExternal(processId, time) is not { } process)
+        {
+            return false;
+        }
+
+        var run = new ProcessRun(process, adopted: false, options.Get(name), time, logger, healthUrl) { External = true };
+        lock (state.Gate)
+        {
+            state.Run = run;
+            state.Commit_NeedsLock(GatewayTransitions.AttachedExternal(state.Current, run.Id).Next);
+        }
+
+        Log.ExternalGatewayAttached(logger, run.Id, source, run.HealthUrl.AbsoluteUri);
+        Follow(run);
+        return true;
+    }
+
+    /// <summary>Gets or sets what to do once an external gateway went away unasked (the manager may start its own); called outside the lock.</summary>
+    public Action? ExternalGone { get; set; }
+
     /// <summary>Reads the options again: while they would start a different gateway than the running one, a restart is required.</summary>
     public void EvaluateOptions()
     {
@@ -146,7 +172,7 @@ internal sealed class GatewayRunTracker(
         lock (state.Gate)
         {
             // The monitor hands out the same instance until the configuration reloads: only then is there anything to compare.
-            var changed = state.Live_NeedsLock is { Adopted: false } run && !ReferenceEquals(run.Options, now) && Differ(run.Options, now);
+            var changed = state.Live_NeedsLock is { Adopted: false, External: false } run && !ReferenceEquals(run.Options, now) && Differ(run.Options, now);
             state.Commit_NeedsLock(GatewayTransitions.OptionsEvaluated(state.Current, changed).Next);
         }
     }
@@ -185,6 +211,7 @@ internal sealed class GatewayRunTracker(
     {
         var exit = await run.WaitForExitAndOutputAsync().ConfigureAwait(false);
         var wasCurrent = false;
+        var externalGone = false;
         GatewayTransition transition = default;
         lock (state.Gate)
         {
@@ -194,15 +221,25 @@ internal sealed class GatewayRunTracker(
                 wasCurrent = true;
                 state.Run = null;
                 var now = time.GetUtcNow();
-                var decision = run.StopCause == GatewayExitCause.None ? crashRestarts.Decide_NeedsLock(exit, run.RunningSince, now) : default;
-                transition = GatewayTransitions.Exited(state.Current, run.StopCause, exit, now, decision, output.StderrTail.Snapshot());
-                // Armed before it is published: whoever sees "restarting, due at T" finds the restart already pending.
-                if ((transition.Effects & GatewayEffects.ScheduleCrashRestart) != 0)
+                if (run.External && run.StopCause == GatewayExitCause.None)
                 {
-                    crashRestarts.Schedule_NeedsLock(decision.Attempt, decision.Delay);
+                    // Not our child: no exit code to judge, no output of ours, and not ours to restart.
+                    transition = GatewayTransitions.ExternalExited(state.Current, now);
+                    state.Commit_NeedsLock(transition.Next);
+                    externalGone = true;
                 }
+                else
+                {
+                    var decision = run.StopCause == GatewayExitCause.None ? crashRestarts.Decide_NeedsLock(exit, run.RunningSince, now) : default;
+                    transition = GatewayTransitions.Exited(state.Current, run.StopCause, exit, now, decision, output.StderrTail.Snapshot());
+                    // Armed before it is published: whoever sees "restarting, due at T" finds the restart already pending.
+                    if ((transition.Effects & GatewayEffects.ScheduleCrashRestart) != 0)
+                    {
+                        crashRestarts.Schedule_NeedsLock(decision.Attempt, decision.Delay);
+                    }
 
-                state.Commit_NeedsLock(transition.Next);
+                    state.Commit_NeedsLock(transition.Next);
+                }
             }
         }
 
@@ -210,7 +247,7 @@ internal sealed class GatewayRunTracker(
         await run.Cancellation.CancelAsync().ConfigureAwait(false);
         run.EndStartup();
         run.EndReadiness();
-        if (wasCurrent)
+        if (wasCurrent && !run.External)
         {
             reattachment.Forget(run.Id);
         }
@@ -218,6 +255,10 @@ internal sealed class GatewayRunTracker(
         Report(run, exit, transition);
         run.MarkExitHandled();
         run.Process.Dispose();
+        if (externalGone)
+        {
+            ExternalGone?.Invoke();
+        }
     }
 
     private void Report(ProcessRun run, GatewayProcessExit exit, GatewayTransition transition)
@@ -232,7 +273,11 @@ internal sealed class GatewayRunTracker(
             Log.CrashLoop(logger, transition.Next.LastError!);
         }
 
-        if (run.StopCause == GatewayExitCause.None)
+        if (run.External && run.StopCause == GatewayExitCause.None)
+        {
+            Log.ExternalGatewayExited(logger, run.Id);
+        }
+        else if (run.StopCause == GatewayExitCause.None)
         {
             Log.GatewayExitedUnexpectedly(logger, run.Id, exit);
         }

@@ -37,6 +37,39 @@ internal static class GatewayTransitions
             ContainmentMode = GatewayContainmentMode.ProcessGroup,
         });
 
+    /// <summary>
+    /// stopped / error → starting: a locator found a gateway started outside this host while none of ours ran. It is external
+    /// (never stopped on host exit, controlled only when allowed), and starting until its first healthy probe.
+    /// </summary>
+    public static GatewayTransition AttachedExternal(GatewayEvent current, int processId) =>
+        new(WithoutProcess(current) with
+        {
+            Status = GatewayStatus.Starting,
+            ProcessId = processId,
+            Ownership = GatewayOwnership.External,
+            IsAdopted = false,
+            LastError = null,
+            NextRestartTime = null,
+            RestartAttempt = 0,
+        });
+
+    /// <summary>
+    /// starting / running / error → stopped: the external gateway went away unasked. It was not this host's child, so its exit code
+    /// and signal are unknown; no crash restart follows (the host may start its own, <see cref="ExternalGatewayOptions.StartWhenGone"/>).
+    /// </summary>
+    public static GatewayTransition ExternalExited(GatewayEvent current, DateTimeOffset now) =>
+        new(
+            WithoutProcess(current) with
+            {
+                Status = GatewayStatus.Stopped,
+                LastExitCode = null,
+                LastExitSignal = null,
+                LastExitTime = now,
+                LastStderr = null,
+                LastError = $"the external gateway (pid {current.ProcessId}) exited; it was not started by this host, so its exit code is unknown",
+            },
+            GatewayEffects.EndStartup);
+
     /// <summary>stopped / error / restarting → error: the spawn failed, and a crash restart that was due is spent.</summary>
     public static GatewayTransition SpawnFailed(GatewayEvent current, string error) =>
         new(WithoutProcess(current) with { Status = GatewayStatus.Error, LastError = error, NextRestartTime = null });
@@ -212,5 +245,6 @@ internal static class GatewayTransitions
             StatusText = null,
             OptionsChanged = false,
             ContainmentMode = null,
+            Ownership = GatewayOwnership.Owned,
         };
 }

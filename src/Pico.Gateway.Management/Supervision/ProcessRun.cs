@@ -10,7 +10,7 @@ namespace Pico.Gateway.Management.Supervision;
 /// output drained, the cancellation of its probes, and the per-run facts the health monitor and the crash policy need.
 /// Fields marked "guarded" are read and written under <see cref="GatewayState.Gate"/>.
 /// </summary>
-internal sealed class ProcessRun(IGatewayProcess process, bool adopted, GatewayOptions options, TimeProvider time, ILogger logger)
+internal sealed class ProcessRun(IGatewayProcess process, bool adopted, GatewayOptions options, TimeProvider time, ILogger logger, Uri? healthUrl = null)
 {
     // How long an exit waits for the pipes to close before it is published; only a descendant that escaped the tree can hold them longer.
     private static readonly TimeSpan OutputCloseTimeout = TimeSpan.FromSeconds(1);
@@ -31,7 +31,11 @@ internal sealed class ProcessRun(IGatewayProcess process, bool adopted, GatewayO
     /// <summary>Gets the options the run was started (or adopted) with: a change in configuration applies to the next run.</summary>
     public GatewayOptions Options { get; } = options;
 
-    public Uri HealthUrl { get; } = new(options.HealthCheckUrl, UriKind.Absolute);
+    /// <summary>Gets a value indicating whether a locator found this gateway started outside this host (it is never stopped on host exit).</summary>
+    public bool External { get; init; }
+
+    /// <summary>Gets where the run is probed: the configured URL, or the one a locator gave for an external gateway.</summary>
+    public Uri HealthUrl { get; } = healthUrl ?? new(options.HealthCheckUrl, UriKind.Absolute);
 
     /// <summary>Gets or sets the startup deadline's timer; <see cref="EndStartup"/> disposes it.</summary>
     public ITimer? StartupDeadline

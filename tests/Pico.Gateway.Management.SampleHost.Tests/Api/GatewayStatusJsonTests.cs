@@ -29,15 +29,26 @@ public sealed class GatewayStatusJsonTests
         var json = JsonDocument.Parse(GatewayStatusJson.ToUtf8Bytes(snapshot)).RootElement;
 
         Assert.Equal(
-            ["gateway_status", "pid", "boot_default_model", "config_default_model", "gateway_restart_required", "gateway_start_allowed",
+            ["gateway_status", "pid", "gateway_owned", "boot_default_model", "config_default_model", "gateway_restart_required", "gateway_start_allowed",
              "gateway_start_reason", "status_code", "last_exit_code", "last_exit_signal", "last_error", "next_restart_at", "uptime"],
             json.EnumerateObject().Select(property => property.Name));
         Assert.Equal("restarting", json.GetProperty("gateway_status").GetString());
         Assert.Equal(42, json.GetProperty("pid").GetInt32());
+        Assert.True(json.GetProperty("gateway_owned").GetBoolean());
         Assert.Equal(503, json.GetProperty("status_code").GetInt32());
         Assert.Equal(9, json.GetProperty("last_exit_signal").GetInt32());
         Assert.Equal(new DateTimeOffset(2030, 1, 2, 1, 4, 5, TimeSpan.Zero), json.GetProperty("next_restart_at").GetDateTimeOffset());
         Assert.EndsWith("Z", json.GetProperty("next_restart_at").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gateway_started_outside_the_host_is_not_owned()
+    {
+        var snapshot = new GatewayEvent { Sequence = 1, Timestamp = DateTimeOffset.UnixEpoch, Status = GatewayStatus.Running, ProcessId = 7, Ownership = GatewayOwnership.External };
+
+        var json = JsonDocument.Parse(GatewayStatusJson.ToUtf8Bytes(snapshot)).RootElement;
+
+        Assert.False(json.GetProperty("gateway_owned").GetBoolean());
     }
 
     [Fact]

@@ -77,8 +77,8 @@ public sealed class HostChurnTests(ITestOutputHelper output)
                 hosts.Add(await StartHostAsync(workspace));
             }
 
-            // At rest: one host (the lock's holder) runs the one gateway, or has none to run (a host that takes over from a dead one
-            // adopts, but does not start one of its own); any other host reports the owner.
+            // At rest: one host (the lock's holder) runs the one gateway, or has none to run yet (a host that takes over from a dead one
+            // with nothing to adopt starts its own under AutoStart, which may not have begun); any other host reports the owner.
             SampleHostProcess? owner = null;
             var owners = 0;
             int? running = null;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Pico.Gateway.Management.SampleHost.Picoclaw;
 using Pico.Gateway.Management.SampleHost.Tests.Testing;
 
@@ -58,22 +57,10 @@ public sealed class SecondHostTests
                 Assert.Equal(reason, status.GetProperty("last_error").GetString());
                 Assert.False(status.TryGetProperty("pid", out _), $"the second host reports pid {status}");
 
-                foreach (var action in new[] { "start", "restart" })
+                // Nothing is signalled; the answer says who owns the gateway.
+                foreach (var action in new[] { "start", "restart", "stop" })
                 {
-                    using var response = await second.Client.PostAsync(new Uri($"/api/gateway/{action}", UriKind.Relative), content: null);
-                    Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-                    var refused = await TestHost.ReadJsonAsync(response);
-                    Assert.Equal("not_owned", refused.GetProperty("status").GetString());
-                    Assert.Equal(reason, refused.GetProperty("message").GetString());
-                }
-
-                using (var stop = await second.Client.PostAsync(new Uri("/api/gateway/stop", UriKind.Relative), content: null))
-                {
-                    // Nothing is signalled; the answer says who owns the gateway.
-                    Assert.Equal(HttpStatusCode.Conflict, stop.StatusCode);
-                    var refused = await TestHost.ReadJsonAsync(stop);
-                    Assert.Equal("not_owned", refused.GetProperty("status").GetString());
-                    Assert.Equal(reason, refused.GetProperty("message").GetString());
+                    Assert.Equal(reason, await second.PostRefusedAsync(action));
                 }
 
                 Assert.True(await second.StopAsync(TestTimeouts.Wait), $"the second host did not exit on SIGTERM:\n{second.Output}");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text.Json;
 
 namespace Pico.Gateway.Management.SampleHost.Tests.Testing;
@@ -52,6 +53,16 @@ internal static class SampleHostProcesses
             await events.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Posts <c>/api/gateway/{action}</c>, asserts the 409 <c>not_owned</c> answer, and returns its message.</summary>
+    public static async Task<string> PostRefusedAsync(this SampleHostProcess host, string action)
+    {
+        using var response = await host.Client.PostAsync(new Uri($"/api/gateway/{action}", UriKind.Relative), content: null);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var refused = await TestHost.ReadJsonAsync(response);
+        Assert.Equal("not_owned", refused.GetProperty("status").GetString());
+        return refused.GetProperty("message").GetString()!;
     }
 
     public static async Task<JsonElement> GetJsonAsync(this SampleHostProcess host, string path)

@@ -10,6 +10,9 @@ internal sealed class TestHostSettings
     {
         Workspace = workspace;
         Configuration["PICOCLAW_CONFIG"] = workspace.ConfigPath;
+
+        // picoclaw's own pid file (.picoclaw.pid) is looked for in the workspace, never in the home of whoever runs the tests.
+        Configuration["PICOCLAW_HOME"] = workspace.Directory;
         Configuration["Gateway:AutoStart"] = "false";
         Configuration[$"Gateway:Environment:{TestWorkspace.MarkerVariable}"] = workspace.Marker;
         Configuration["Gateway:HealthCheckInterval"] = "00:00:00.200";

@@ -42,6 +42,17 @@ public sealed class GatewayOptionsBindingTests
         Assert.Equal(new GatewayOptions().KillTimeout, options.KillTimeout);
     }
 
+    [Fact]
+    public void The_external_gateway_switches_bind_from_Gateway_External_and_a_value_that_is_not_a_switch_names_its_key()
+    {
+        var options = Bind(new() { ["Gateway:ExecutablePath"] = "gw", ["Gateway:External:AllowControl"] = "true", ["Gateway:External:StartWhenGone"] = "maybe" });
+
+        var failures = Validate(options);
+
+        Assert.Equal("Gateway:External:StartWhenGone is not true or false: 'maybe'.", Assert.Single(failures));
+        Assert.Equal((true, false), (options.External.AllowControl, options.External.StartWhenGone));
+    }
+
     [Theory]
     [InlineData("Never, Always")]
     [InlineData("-1")]

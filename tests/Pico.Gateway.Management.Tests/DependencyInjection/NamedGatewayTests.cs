@@ -83,6 +83,32 @@ public sealed class NamedGatewayTests
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddGatewayManagement(name));
     }
 
+    [Fact]
+    public async Task A_locator_is_registered_per_gateway_and_its_find_is_external_from_supervision_start()
+    {
+        var launcher = new FakeProcessLauncher();
+        var services = new ServiceCollection();
+        services.AddSingleton<IGatewayProcessLauncher>(launcher);
+        services.AddSingleton<TimeProvider>(new TrackingTimeProvider());
+        services.AddGatewayManagement(o => o.ExecutablePath = "default-gw");
+        services.AddGatewayManagement("alpha", o => o.ExecutablePath = "alpha-gw").UseGatewayLocator<FindsPid4242>();
+        await using var provider = services.BuildServiceProvider();
+
+        var unnamed = provider.GetRequiredService<IGatewayManager>();
+        var alpha = provider.GetRequiredKeyedService<IGatewayManager>("alpha");
+        await unnamed.StartSupervisionAsync().WaitAsync(TestTimeouts.Wait);
+        await alpha.StartSupervisionAsync().WaitAsync(TestTimeouts.Wait);
+
+        Assert.Null(provider.GetService<IGatewayLocator>());
+        Assert.Equal((GatewayOwnership.External, 4242), (alpha.Current.Ownership, alpha.Current.ProcessId));
+        Assert.Equal((GatewayOwnership.Owned, null), (unnamed.Current.Ownership, unnamed.Current.ProcessId));
+    }
+
+    private sealed class FindsPid4242 : IGatewayLocator
+    {
+        public ValueTask<ExternalGateway?> LocateAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ExternalGateway?>(new ExternalGateway(4242));
+    }
+
     private sealed class AlwaysHealthy : IHealthProbe
     {
         public ValueTask<HealthProbeResult> ProbeAsync(HealthProbeContext context, CancellationToken cancellationToken) =>

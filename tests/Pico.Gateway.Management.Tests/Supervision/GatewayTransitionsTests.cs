@@ -61,6 +61,13 @@ public sealed partial class GatewayTransitionsTests
         ("running", "error", "crash loop limit reached", s => GatewayTransitions.Exited(s, GatewayExitCause.None, Crash, Now, CrashLoop)),
         ("restarting", "error", "a start condition refused the crash restart", s => GatewayTransitions.CrashRestartRefused(s, "no default model configured")),
         ("restarting", "stopped", "stop cancels the pending crash restart", GatewayTransitions.PendingRestartCancelled),
+        ("stopped", "error", "another live host holds the ownership lock (LastError = managed by another host)", s => GatewayTransitions.OwnedElsewhere(s, "managed by another host (pid 7)")),
+        ("error", "stopped", "that host went away, ownership lock taken (re-attach, a located gateway or AutoStart follow)", GatewayTransitions.OwnershipTaken),
+        ("stopped", "starting", "the locator finds a gateway started elsewhere (Ownership external)", s => GatewayTransitions.AttachedExternal(s, 42)),
+        ("error", "starting", "the locator finds a gateway started elsewhere while none runs", s => GatewayTransitions.AttachedExternal(s, 42)),
+        ("starting", "stopped", "external gateway went away (exit code unknown)", s => GatewayTransitions.ExternalExited(s, Now)),
+        ("running", "stopped", "external gateway went away (exit code unknown)", s => GatewayTransitions.ExternalExited(s, Now)),
+        ("error", "stopped", "external gateway went away (exit code unknown)", s => GatewayTransitions.ExternalExited(s, Now)),
     ];
 
     public static TheoryData<int> EdgeRows() => [.. Enumerable.Range(0, Edges.Length)];
@@ -164,6 +171,20 @@ public sealed partial class GatewayTransitionsTests
 
         Assert.Null(fromError.LastError);
         Assert.Equal("restart failed", inRunning.LastError);
+    }
+
+    [Fact]
+    public void An_external_gateway_is_marked_external_until_it_goes_and_its_exit_has_no_code()
+    {
+        var attached = GatewayTransitions.AttachedExternal(Snapshot(GatewayStatus.Error) with { ProcessId = null, LastError = "port 18790 is already in use" }, 42).Next;
+        var gone = GatewayTransitions.ExternalExited(attached with { Status = GatewayStatus.Running }, Now);
+
+        Assert.Equal((GatewayOwnership.External, 42, null), (attached.Ownership, attached.ProcessId, attached.LastError));
+        Assert.Equal(GatewayOwnership.Owned, gone.Next.Ownership);
+        Assert.Equal((null, null, null, Now), (gone.Next.ProcessId, gone.Next.LastExitCode, gone.Next.LastExitSignal, gone.Next.LastExitTime));
+        Assert.Equal("the external gateway (pid 42) exited; it was not started by this host, so its exit code is unknown", gone.Next.LastError);
+        Assert.False(gone.Effects.HasFlag(GatewayEffects.ScheduleCrashRestart));
+        Assert.Equal(GatewayOwnership.Owned, GatewayTransitions.Spawned(attached, 43, "m", GatewayStatus.Restarting, 0).Next.Ownership);
     }
 
     private static GatewayEvent Snapshot(GatewayStatus status) => new() { Sequence = 7, Timestamp = Now, Status = status, ProcessId = 42 };

@@ -13,6 +13,9 @@ internal sealed class FakeHealthProbe : IHealthProbe
 
     public int CallCount => Volatile.Read(ref _callCount);
 
+    /// <summary>Gets what the last probe was asked to probe.</summary>
+    public HealthProbeContext? LastContext { get; private set; }
+
     public Action? Called { get; set; }
 
     public static HealthProbeResult HealthyWith(string json) =>
@@ -22,6 +25,7 @@ internal sealed class FakeHealthProbe : IHealthProbe
     {
         Interlocked.Increment(ref _callCount);
         _calls.Writer.TryWrite(context);
+        LastContext = context;
         var answer = Answer;
         Called?.Invoke();
         return ValueTask.FromResult(answer);

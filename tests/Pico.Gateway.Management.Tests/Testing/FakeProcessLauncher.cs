@@ -6,6 +6,7 @@ namespace Pico.Gateway.Management.Tests.Testing;
 internal sealed class FakeProcessLauncher : IGatewayProcessLauncher
 {
     private readonly ConcurrentQueue<FakeProcess> _started = new();
+    private readonly ConcurrentQueue<FakeProcess> _attached = new();
     private int _nextPid = 1000;
 
     public string? SpawnError { get; set; }
@@ -20,6 +21,24 @@ internal sealed class FakeProcessLauncher : IGatewayProcessLauncher
 
     public int MaxConcurrentLive { get; private set; }
 
+    /// <summary>Gets the gateways followed as started outside the host, in order.</summary>
+    public IReadOnlyList<FakeProcess> AttachedExternal => [.. _attached];
+
+    /// <summary>Gets or sets the pids that are gone by the time the manager attaches to them.</summary>
+    public HashSet<int> GoneBeforeAttach { get; } = [];
+
+    public IGatewayProcess? AttachExternal(int processId, TimeProvider time)
+    {
+        if (GoneBeforeAttach.Contains(processId))
+        {
+            return null;
+        }
+
+        var process = new FakeProcess(processId, new GatewayProcessStartInfo("external", [], null, new Dictionary<string, string>(), 0), new NoOutput());
+        _attached.Enqueue(process);
+        return process;
+    }
+
     public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output)
     {
         if (SpawnError is not null)
@@ -32,7 +51,16 @@ internal sealed class FakeProcessLauncher : IGatewayProcessLauncher
         MaxConcurrentLive = Math.Max(MaxConcurrentLive, LiveCount);
         return process;
     }
+
+    /// <summary>An external gateway's output goes wherever its starter sent it.</summary>
+    private sealed class NoOutput : IGatewayOutputHandler
+    {
+        public void OnLine(GatewayLogStream stream, string text)
+        {
+        }
+    }
 }
+
 
 internal sealed class FakeProcess(int id, GatewayProcessStartInfo startInfo, IGatewayOutputHandler output) : IGatewayProcess
 {

@@ -5,7 +5,8 @@ namespace Pico.Gateway.Management.Tests.Testing;
 /// <summary>A manager wired to a fake process layer, a fake probe and a fake clock.</summary>
 internal sealed class ManagerFixture : IAsyncDisposable
 {
-    public ManagerFixture(Action<GatewayOptions>? configure = null, IEnumerable<ILogSink>? sinks = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
+    public ManagerFixture(
+        Action<GatewayOptions>? configure = null, IEnumerable<ILogSink>? sinks = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null, IGatewayLocator? locator = null)
     {
         // The seed's behaviour unless a test opts into crash restarts, so every state-table row is visible on its own.
         Options = new GatewayOptions { ExecutablePath = "/opt/gateway/picoclaw", RestartPolicy = GatewayRestartPolicy.Never };
@@ -23,7 +24,8 @@ internal sealed class ManagerFixture : IAsyncDisposable
             Fingerprint,
             Launcher,
             Time,
-            meterFactory: meterFactory);
+            meterFactory: meterFactory,
+            locator: locator);
         Recorder = new EventRecorder(Manager, Time.Pulse);
         _ = Manager.StartSupervisionAsync();
         Probe.Called = Time.Pulse;
