@@ -239,11 +239,6 @@ internal sealed class SpoolCapture : IDisposable
                 _ = LibC.close(fd);
             }
 
-            if (watch >= 0)
-            {
-                _ = LibC.close(watch);
-            }
-
             _finish.ReaderDone();
 
             if (Interlocked.Increment(ref _followersDone) == 2 && _offsetsFd >= 0)
@@ -252,6 +247,13 @@ internal sealed class SpoolCapture : IDisposable
             }
 
             done.TrySetResult();
+
+            // Last: closing an inotify instance that had a watch waits for the kernel's fsnotify grace period (10-25 ms), which the
+            // gateway's exit must not wait for.
+            if (watch >= 0)
+            {
+                _ = LibC.close(watch);
+            }
         }
     }
 
