@@ -45,6 +45,16 @@ internal static class ScenarioRunner
             await OursScenarios.OwnStopStartAsync(directory.Path, repetitions, m);
         }
 
+        if (Runs(11))
+        {
+            Console.Error.WriteLine("(11) first crash restart and the gateway's own start...");
+            await Idle.HostScenarios.CrashRestartAsync(directory.Path, repetitions, m);
+            if (!Runs(4))
+            {
+                await OursScenarios.OwnStopStartAsync(directory.Path, repetitions, m);
+            }
+        }
+
         if (Runs(5) || Runs(8))
         {
             Console.Error.WriteLine("(5) log ingestion...");
@@ -153,6 +163,13 @@ internal static class ScenarioRunner
             table.Row("4", "restart: request → new gateway's `running` event", $"median {m.Median("restart"):0.000} ms", $"≤ own stop + start + 10 = {own + 10:0.0} ms", m.Median("restart") <= own + 10);
             table.Row("4", "… the gateway's own stop (SIGTERM → exit) + start (spawn → first 200 on /health), unsupervised", $"{Ms("own.stopStart")}; stop {m.Median("own.stop"):0.000}, start {m.Median("own.start"):0.000}", "", null);
             table.Row("4", "… request → the new gateway's first 200 (our probe's)", Ms("restart.first200"), "", null);
+        }
+
+        if (m.Has("crashRestart"))
+        {
+            var own = m.Median("own.start");
+            table.Row("11", "crash (SIGKILL) → restarted and `running` (first crash after a healthy run)", $"median {m.Median("crashRestart"):0.000} ms", $"≤ own start + 5 = {own + 5:0.0} ms", m.Median("crashRestart") <= own + 5);
+            table.Row("11", "… SIGKILL → the new gateway's first 200 (our probe's); the gateway's own start (spawn → first 200), unsupervised", $"{Ms("crashRestart.first200")}; own start {Ms("own.start")}", "", null);
         }
 
         if (m.Has("flood.sinkRate"))

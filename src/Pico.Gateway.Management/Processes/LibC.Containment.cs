@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Pico.Gateway.Management.Processes;
 
-/// <summary>The Linux calls containment needs: watching cgroup.events without polling, and signalling a process through a pidfd.</summary>
+/// <summary>The Linux calls containment needs: watching cgroup.events and spool files without polling, and signalling a process through a pidfd.</summary>
 internal static unsafe partial class LibC
 {
     public const int EAGAIN = 11;
@@ -11,6 +11,7 @@ internal static unsafe partial class LibC
     public const int IN_MODIFY = 0x2;
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
+    public const short POLLPRI = 0x002;
     public const short POLLHUP = 0x010;
 
     public static int O_NONBLOCK => OperatingSystem.IsLinux() ? 0x800 : 0x4;

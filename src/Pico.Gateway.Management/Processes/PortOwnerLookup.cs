@@ -8,7 +8,8 @@ namespace Pico.Gateway.Management.Processes;
 /// <summary>
 /// Finds which process listens on a TCP port (Linux): the listening socket's inode from /proc/net/tcp and /proc/net/tcp6, then the
 /// process whose descriptors include <c>socket:[inode]</c>. Before a spawn it names the stranger that would make the gateway fail
-/// to bind; while probing it tells whether a healthy answer came from the gateway's own tree. Elsewhere it finds nothing.
+/// to bind; while probing it tells whether a healthy answer came from the gateway's own tree. Elsewhere it finds nothing. A port
+/// that a bind shows free (<see cref="PortBindCheck"/>) is not looked up.
 /// </summary>
 internal static class PortOwnerLookup
 {
@@ -22,7 +23,8 @@ internal static class PortOwnerLookup
             : IPAddress.TryParse(url.DnsSafeHost, out var parsed) ? [parsed] : Array.Empty<IPAddress>();
         foreach (var address in addresses)
         {
-            if (FindListeners(address, url.Port) is [var first, ..])
+            // Almost always the port is free, which a bind tells at once; only a port that may be held costs the /proc tables.
+            if (!PortBindCheck.IsFree(address, url.Port) && FindListeners(address, url.Port) is [var first, ..])
             {
                 return first;
             }

@@ -28,16 +28,21 @@ internal sealed class SpoolCapture : IDisposable
     private readonly TaskCompletionSource _stderrDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _offsetsFd;
     private readonly ILogger _logger;
+    private readonly Action _begin;
     private volatile bool _finishing;
     private int _followersDone;
+    private int _begun;
 
     private SpoolCapture(string basePath, long stdoutOffset, long stderrOffset, int offsetsFd, int maxLineLength, IGatewayOutputHandler output, ILogger logger)
     {
         _offsetsFd = offsetsFd;
         _logger = logger;
         Completed = Task.WhenAll(_stdoutDone.Task, _stderrDone.Task);
-        Start(StdoutPath(basePath), 0, stdoutOffset, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutDone);
-        Start(StderrPath(basePath), 1, stderrOffset, GatewayLogStream.StandardError, maxLineLength, output, _stderrDone);
+        _begin = () =>
+        {
+            Start(StdoutPath(basePath), 0, stdoutOffset, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutDone);
+            Start(StderrPath(basePath), 1, stderrOffset, GatewayLogStream.StandardError, maxLineLength, output, _stderrDone);
+        };
     }
 
     /// <summary>Gets a task that completes once both streams are read to their end after <see cref="Finish"/>.</summary>
@@ -69,7 +74,10 @@ internal sealed class SpoolCapture : IDisposable
         }
     }
 
-    /// <summary>Follows the files a spawn just created, from their start.</summary>
+    /// <summary>
+    /// Follows the files a spawn just created, from their start, once <see cref="Begin"/> is called: the gateway's exit thread calls
+    /// it, so a start waits for no follower thread to be scheduled (what is written meanwhile waits in the files).
+    /// </summary>
     public static SpoolCapture FollowNew(string basePath, int maxLineLength, IGatewayOutputHandler output, ILogger logger) =>
         new(basePath, 0, 0, OpenOffsets(basePath), maxLineLength, output, logger);
 
@@ -97,7 +105,18 @@ internal sealed class SpoolCapture : IDisposable
             return null;
         }
 
-        return new SpoolCapture(basePath, offsets[0], offsets[1], offsetsFd, maxLineLength, output, logger);
+        var capture = new SpoolCapture(basePath, offsets[0], offsets[1], offsetsFd, maxLineLength, output, logger);
+        capture.Begin();
+        return capture;
+    }
+
+    /// <summary>Starts the two follower threads (once).</summary>
+    public void Begin()
+    {
+        if (Interlocked.Exchange(ref _begun, 1) == 0)
+        {
+            _begin();
+        }
     }
 
     /// <summary>The gateway has exited (or the host lets it go): what is in the files now is still read, then the followers end.</summary>
@@ -239,11 +258,6 @@ internal sealed class SpoolCapture : IDisposable
                 _ = LibC.close(fd);
             }
 
-            if (watch >= 0)
-            {
-                _ = LibC.close(watch);
-            }
-
             _finish.ReaderDone();
 
             if (Interlocked.Increment(ref _followersDone) == 2 && _offsetsFd >= 0)
@@ -252,6 +266,13 @@ internal sealed class SpoolCapture : IDisposable
             }
 
             done.TrySetResult();
+
+            // Last: closing an inotify instance that had a watch waits for the kernel's fsnotify grace period (10-25 ms), which the
+            // gateway's exit must not wait for.
+            if (watch >= 0)
+            {
+                _ = LibC.close(watch);
+            }
         }
     }
 

@@ -7,7 +7,7 @@ namespace Pico.Gateway.Management.Processes;
 
 /// <summary>
 /// A spawned process group leader. One thread blocks in waitid for the exit notification and two block in read on the pipes:
-/// the kernel wakes them, nothing polls. Each pipe's reader splits what it read itself unless a burst fills its buffer; then
+/// the kernel wakes them, nothing polls. The spawning caller starts the exit thread, which starts the two readers. Each pipe's reader splits what it read itself unless a burst fills its buffer; then
 /// a thread of its own splits the chunks (<see cref="PipeOutputQueue"/>), so a burst costs the gateway a copy per chunk, not our work per line. When the leader exits, the rest of its
 /// tree (<see cref="ProcessTree"/>) is killed before the exit is published; a process that escaped the tree and still holds the
 /// pipes is no longer read from once a short grace has passed, so it costs the host no thread and no descriptor.
@@ -41,6 +41,10 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     private readonly ReadCancellation? _readCancellation;
     private readonly SpoolCapture? _spool;
 
+    // Started by the exit thread, not by the spawning caller: Thread.Start waits until the new thread runs, and a start should wait
+    // for one such thread, not three. The exit thread, which must not start late, is the one started by the caller.
+    private readonly Action _startReaders;
+
     public UnixGatewayProcess(int pid, int stdoutFd, int stderrFd, int maxLineLength, IGatewayOutputHandler output, ProcessTree tree, ILogger logger)
     {
         Id = pid;
@@ -49,8 +53,11 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         OutputClosed = Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task);
         OutputCompleted = Task.WhenAll(_stdoutDone.Task, _stderrDone.Task);
         var cancellation = _readCancellation = new ReadCancellation(readers: 2);
-        StartThread(() => ReadPipe(stdoutFd, cancellation, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutClosed, _stdoutDone), $"gateway {pid} stdout");
-        StartThread(() => ReadPipe(stderrFd, cancellation, GatewayLogStream.StandardError, maxLineLength, output, _stderrClosed, _stderrDone), $"gateway {pid} stderr");
+        _startReaders = () =>
+        {
+            StartThread(() => ReadPipe(stdoutFd, cancellation, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutClosed, _stdoutDone), $"gateway {pid} stdout");
+            StartThread(() => ReadPipe(stderrFd, cancellation, GatewayLogStream.StandardError, maxLineLength, output, _stderrClosed, _stderrDone), $"gateway {pid} stderr");
+        };
         StartThread(WaitForExit, $"gateway {pid} exit");
     }
 
@@ -63,6 +70,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         _spool = spool;
         OutputClosed = spool.Completed;
         OutputCompleted = spool.Completed;
+        _startReaders = spool.Begin;
         StartThread(WaitForExit, $"gateway {pid} exit");
     }
 
@@ -115,6 +123,8 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 
     private void WaitForExit()
     {
+        _startReaders();
+
         // Wait without reaping: while the leader is a zombie its pid cannot be reused, so killing the group cannot hit a stranger.
         var info = stackalloc byte[256];
         int result;

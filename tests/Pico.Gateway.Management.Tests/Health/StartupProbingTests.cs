@@ -21,6 +21,41 @@ public sealed class StartupProbingTests
         Assert.Equal(TimeSpan.FromMilliseconds(waitMs), GatewayHealthMonitor.NextStartupDelay(TimeSpan.FromMilliseconds(elapsedMs), options));
     }
 
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(40, 5)]
+    [InlineData(88, 9)] // the curve's 11 ms would pass 96.25 ms, where the window around the last startup (110 ms) begins
+    [InlineData(96, 1)]
+    [InlineData(97, 2)] // in the window [96.25, 137.5] ms: 41.25 ms for at most 20 probes
+    [InlineData(120, 2)]
+    [InlineData(137, 2)]
+    [InlineData(138, 18)] // past it: the curve again
+    public void Around_the_last_startup_time_the_gateway_is_probed_densely(int elapsedMs, int waitMs)
+    {
+        var options = new GatewayOptions { StartupProbeInterval = TimeSpan.FromMilliseconds(5), HealthCheckInterval = TimeSpan.FromSeconds(2) };
+
+        Assert.Equal(
+            TimeSpan.FromMilliseconds(waitMs),
+            GatewayHealthMonitor.NextStartupDelay(TimeSpan.FromMilliseconds(elapsedMs), options, expected: TimeSpan.FromMilliseconds(110)));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(110)]
+    [InlineData(2_000)]
+    [InlineData(10_000)]
+    public void Learning_the_startup_time_adds_at_most_about_twenty_probes_to_a_start(int expectedMs)
+    {
+        var options = new GatewayOptions();
+
+        var plain = ProbesUntil(options.StartupTimeout, options, expected: null);
+        var learned = ProbesUntil(options.StartupTimeout, options, TimeSpan.FromMilliseconds(expectedMs));
+
+        // Issue 10: a slow gateway is not asked thousands of times; the window costs at most its probes and the one that aligns to it.
+        Assert.InRange(learned - plain, 0, 22);
+        Assert.InRange(learned, 0, 90);
+    }
+
     [Fact]
     public void A_first_wait_longer_than_the_interval_is_kept()
     {
@@ -157,6 +192,17 @@ public sealed class StartupProbingTests
         var result = outcome == HealthProbeOutcome.Unhealthy ? HealthProbeResult.Unhealthy(statusCode!.Value, description) : HealthProbeResult.Unreachable(description!);
 
         Assert.Equal(words, ReadinessWords.Of(result));
+    }
+
+    private static int ProbesUntil(TimeSpan end, GatewayOptions options, TimeSpan? expected)
+    {
+        var probes = 0;
+        for (var elapsed = TimeSpan.Zero; elapsed < end; elapsed += GatewayHealthMonitor.NextStartupDelay(elapsed, options, expected))
+        {
+            probes++;
+        }
+
+        return probes;
     }
 
     private static async Task<GatewayEvent> AdvanceUntilPublishedAsync(ManagerFixture fixture, Func<GatewayEvent, bool> predicate)

@@ -4,9 +4,12 @@ using System.Text;
 
 namespace Pico.Gateway.Management.Processes.Containment;
 
-/// <summary>One run's cgroup v2 directory: its members, its kill and freeze switches, and its populated state, watched through inotify.</summary>
+/// <summary>One run's cgroup v2 directory: its members, its kill and freeze switches, and its populated state, which the kernel signals.</summary>
 internal sealed class CgroupDirectory(string path)
 {
+    // cgroup.events holds two short lines ("populated 0", "frozen 0").
+    private const int EventsBufferBytes = 256;
+
     public string Path { get; } = path;
 
     public string ProcsFile => System.IO.Path.Combine(Path, "cgroup.procs");
@@ -67,30 +70,32 @@ internal sealed class CgroupDirectory(string path)
 
     public bool IsPopulated() => ReadEvent("populated") != "0";
 
-    /// <summary>Blocks until cgroup.events says <paramref name="key"/> is <paramref name="value"/> or the deadline passes; inotify wakes it, nothing polls.</summary>
+    /// <summary>
+    /// Blocks until cgroup.events says <paramref name="key"/> is <paramref name="value"/> or the deadline passes. The kernel wakes
+    /// it (a change of the file raises POLLPRI on an open descriptor), nothing polls.
+    /// </summary>
+    /// <remarks>
+    /// Not inotify: closing an inotify instance that had a watch waits for the kernel's fsnotify grace period (10-25 ms measured),
+    /// and this wait sits between a gateway's exit and its publication. A kernfs file notes what it had shown at each read and
+    /// reports POLLPRI once it changed since, so reading first and waiting second cannot miss a change.
+    /// </remarks>
     public unsafe bool WaitForEvent(string key, string value, long deadlineTicks)
     {
-        var inotify = LibC.inotify_init1(LibC.O_CLOEXEC);
-        if (inotify < 0)
+        var fd = LibC.open(System.IO.Path.Combine(Path, "cgroup.events"), LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        if (fd < 0)
         {
-            return ReadEvent(key) == value;
+            // A cgroup that is gone has no members either.
+            return key == "populated";
         }
 
         try
         {
-            // Watch first, read second: a change between the two would otherwise go unnoticed.
-            if (LibC.inotify_add_watch(inotify, System.IO.Path.Combine(Path, "cgroup.events"), LibC.IN_MODIFY) < 0)
-            {
-                return ReadEvent(key) == value;
-            }
-
-            var buffer = stackalloc byte[4096];
+            var buffer = stackalloc byte[EventsBufferBytes];
             while (true)
             {
-                var current = ReadEvent(key);
+                var current = ReadEvent(fd, buffer, key);
                 if (current is null || current == value)
                 {
-                    // A cgroup that is gone has no members either.
                     return current == value || key == "populated";
                 }
 
@@ -100,21 +105,16 @@ internal sealed class CgroupDirectory(string path)
                     return false;
                 }
 
-                var entry = new LibC.PollFd { Fd = inotify, Events = LibC.POLLIN };
-                var ready = LibC.poll(&entry, 1, timeout);
-                if (ready > 0)
+                var entry = new LibC.PollFd { Fd = fd, Events = LibC.POLLPRI };
+                if (LibC.poll(&entry, 1, timeout) < 0 && Marshal.GetLastPInvokeError() != LibC.EINTR)
                 {
-                    _ = LibC.read(inotify, buffer, 4096);
-                }
-                else if (ready < 0 && Marshal.GetLastPInvokeError() != LibC.EINTR)
-                {
-                    return ReadEvent(key) == value;
+                    return ReadEvent(fd, buffer, key) == value;
                 }
             }
         }
         finally
         {
-            _ = LibC.close(inotify);
+            _ = LibC.close(fd);
         }
     }
 
@@ -137,6 +137,33 @@ internal sealed class CgroupDirectory(string path)
             error = ex.Message;
             return false;
         }
+    }
+
+    /// <summary>Reads the file again from its start (which also marks what was seen, for the next POLLPRI) and returns the key's value.</summary>
+    private static unsafe string? ReadEvent(int fd, byte* buffer, string key)
+    {
+        nint count;
+        do
+        {
+            count = LibC.pread(fd, buffer, EventsBufferBytes, 0);
+        }
+        while (count < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR);
+
+        if (count <= 0)
+        {
+            // Removed meanwhile: the kernel answers ENODEV.
+            return null;
+        }
+
+        foreach (var line in Encoding.ASCII.GetString(buffer, (int)count).Split('\n'))
+        {
+            if (line.StartsWith(key + " ", StringComparison.Ordinal))
+            {
+                return line[(key.Length + 1)..].Trim();
+            }
+        }
+
+        return null;
     }
 
     private string? ReadEvent(string key)

@@ -45,6 +45,14 @@ internal sealed class CgroupProcessTree(CgroupDirectory cgroup, string cgroupPat
 
     public override void KillAll(TimeSpan bound)
     {
+        // A gateway alone in its tree (the usual case) left the cgroup empty as it exited, and an empty cgroup gains no member (only
+        // a member can fork into it): nothing to kill or wait for, and its exit is published sooner.
+        if (!Cgroup.IsPopulated())
+        {
+            LastKill = (0, 0);
+            return;
+        }
+
         var deadline = Environment.TickCount64 + (long)bound.TotalMilliseconds;
         var members = Cgroup.ReadMembers().Count;
         var rounds = 0;
