@@ -1,27 +1,51 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pico.Gateway.Management.Diagnostics;
+using Pico.Gateway.Management.Processes.Containment;
 
 namespace Pico.Gateway.Management.Processes;
 
 /// <summary>
 /// A gateway spawned by an earlier host and found again through the pid file. It is not our child, so waitpid cannot tell its exit:
 /// a pidfd (Linux 5.3+) becomes readable when it exits; where there is none, a liveness check of pid and start time runs every
-/// half second. Its output is captured only when it was spawned onto spool files (<see cref="SpoolCapture"/>): from where the host
-/// that died stopped reading. Spawned onto pipes, its output went to the host that died: there is nothing to capture.
+/// half second. Its tree is contained as the run was (<see cref="AdoptedContainment"/>): stop signals the whole tree, and once the
+/// gateway is gone the rest of it is killed before the exit is published, as for a spawned run. Its output is captured only when it
+/// was spawned onto spool files (<see cref="SpoolCapture"/>): from where the host that died stopped reading. Spawned onto pipes, its
+/// output went to the host that died: there is nothing to capture.
 /// </summary>
 internal sealed class AdoptedGatewayProcess : IGatewayProcess
 {
     private static readonly TimeSpan LivenessInterval = TimeSpan.FromMilliseconds(500);
+
+    // How long killing the tree may take before the exit is published anyway (a member stuck in uninterruptible sleep).
+    private static readonly TimeSpan TreeKillBound = TimeSpan.FromSeconds(2);
+
     private readonly TaskCompletionSource<GatewayProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startTime;
     private readonly TimeProvider _time;
     private readonly SpoolCapture? _spool;
+    private readonly ProcessTree _tree;
+    private readonly ILogger _logger;
 
-    public AdoptedGatewayProcess(int pid, long startTime, TimeProvider time, SpoolCapture? spool = null)
+    // Guards the tree against signals once the gateway is gone: its pid may then name a stranger.
+    private readonly Lock _signalGate = new();
+    private bool _gone;
+
+    public AdoptedGatewayProcess(int pid, long startTime, TimeProvider time, SpoolCapture? spool = null, ProcessTree? tree = null, ILogger? logger = null)
     {
         Id = pid;
         _startTime = startTime;
         _time = time;
         _spool = spool;
+        _logger = logger ?? NullLogger.Instance;
+        if (tree is null)
+        {
+            tree = new ProcessGroupTree();
+            tree.Attach(pid);
+        }
+
+        _tree = tree;
         var pidfd = -1;
         try
         {
@@ -44,24 +68,47 @@ internal sealed class AdoptedGatewayProcess : IGatewayProcess
 
     public int Id { get; }
 
+    public GatewayContainmentMode Containment => _tree.Mode;
+
+    public RunContainment RunContainment => _tree.Record;
+
     public Task<GatewayProcessExit> Exited => _exited.Task;
 
     public Task OutputClosed => _spool?.Completed ?? Task.CompletedTask;
 
     public Task OutputCompleted => _spool?.Completed ?? Task.CompletedTask;
 
-    public void SignalTerminate() => SignalGroup(LibC.SIGTERM);
+    public void SignalTerminate() => SignalTree(LibC.SIGTERM);
 
-    public void Kill() => SignalGroup(LibC.SIGKILL);
+    public void Kill() => SignalTree(LibC.SIGKILL);
+
+    public bool IsInTree(int pid)
+    {
+        lock (_signalGate)
+        {
+            return !_gone && _tree.Contains(pid);
+        }
+    }
+
+    public IReadOnlyList<int> ListTreeWithoutScan()
+    {
+        lock (_signalGate)
+        {
+            return _gone ? [] : _tree.ListWithoutScan();
+        }
+    }
 
     public void Dispose() => _spool?.Finish();
 
-    private void SignalGroup(int signal)
+    private void SignalTree(int signal)
     {
-        // Checked right before each signal: a pid recycled since the check in the pid file is never signalled.
-        if (!_exited.Task.IsCompleted && ProcessIdentity.IsSameProcess(Id, _startTime))
+        lock (_signalGate)
         {
-            _ = LibC.kill(-Id, signal);
+            // Checked right before each signal: a pid recycled since the check in the pid file is never signalled.
+            if (!_gone && ProcessIdentity.IsSameProcess(Id, _startTime))
+            {
+                _tree.Signal(signal);
+            }
         }
     }
 
@@ -88,8 +135,27 @@ internal sealed class AdoptedGatewayProcess : IGatewayProcess
 
     private void Finish()
     {
-        // Its process group may outlive it; the leader is gone, so only a group that still has members can carry its id.
-        _ = LibC.kill(-Id, LibC.SIGKILL);
+        lock (_signalGate)
+        {
+            _gone = true;
+        }
+
+        // The rest of the tree must not outlive the gateway. It is not our child, so its pid may already be free: the group is
+        // signalled by id only while it has members (a group id is not reused while it has any), the cgroup and the cookie name
+        // nothing else.
+        _tree.KillAll(TreeKillBound);
+        var (killed, survivors) = _tree.LastKill;
+        if (killed > 0)
+        {
+            Log.DescendantsKilled(_logger, killed, Id);
+        }
+
+        if (survivors > 0)
+        {
+            Log.DescendantsSurvived(_logger, survivors, Id, TreeKillBound);
+        }
+
+        _tree.Release();
         _spool?.Finish();
         _exited.TrySetResult(GatewayProcessExit.Unknown);
     }

@@ -76,6 +76,8 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 
     public GatewayContainmentMode Containment => _tree.Mode;
 
+    public RunContainment RunContainment => _tree.Record;
+
     public void SignalTerminate() => SignalTree(LibC.SIGTERM);
 
     public void Kill() => SignalTree(LibC.SIGKILL);
@@ -86,6 +88,14 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         {
             // Once the leader is reaped the tree is dead: its pid and group id may name strangers.
             return !_reaped && _tree.Contains(pid);
+        }
+    }
+
+    public IReadOnlyList<int> ListTreeWithoutScan()
+    {
+        lock (_signalGate)
+        {
+            return _reaped ? [] : _tree.ListWithoutScan();
         }
     }
 
