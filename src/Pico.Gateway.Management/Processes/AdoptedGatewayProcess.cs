@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Pico.Gateway.Management.Diagnostics;
 using Pico.Gateway.Management.Processes.Containment;
 
 namespace Pico.Gateway.Management.Processes;
@@ -82,21 +81,9 @@ internal sealed class AdoptedGatewayProcess : IGatewayProcess
 
     public void Kill() => SignalTree(LibC.SIGKILL);
 
-    public bool IsInTree(int pid)
-    {
-        lock (_signalGate)
-        {
-            return !_gone && _tree.Contains(pid);
-        }
-    }
+    public bool IsInTree(int pid) => WhileAlive(tree => tree.Contains(pid), false);
 
-    public IReadOnlyList<int> ListTreeWithoutScan()
-    {
-        lock (_signalGate)
-        {
-            return _gone ? [] : _tree.ListWithoutScan();
-        }
-    }
+    public IReadOnlyList<int> ListTreeWithoutScan() => WhileAlive(tree => tree.ListWithoutScan(), []);
 
     public void Dispose() => _spool?.Finish();
 
@@ -109,6 +96,15 @@ internal sealed class AdoptedGatewayProcess : IGatewayProcess
             {
                 _tree.Signal(signal);
             }
+        }
+    }
+
+    /// <summary>Reads the tree while the gateway lives; once it is gone its pid may name a stranger, and the tree is empty.</summary>
+    private T WhileAlive<T>(Func<ProcessTree, T> read, T afterExit)
+    {
+        lock (_signalGate)
+        {
+            return _gone ? afterExit : read(_tree);
         }
     }
 
@@ -143,17 +139,7 @@ internal sealed class AdoptedGatewayProcess : IGatewayProcess
         // The rest of the tree must not outlive the gateway. It is not our child, so its pid may already be free: the group is
         // signalled by id only while it has members (a group id is not reused while it has any), the cgroup and the cookie name
         // nothing else.
-        _tree.KillAll(TreeKillBound);
-        var (killed, survivors) = _tree.LastKill;
-        if (killed > 0)
-        {
-            Log.DescendantsKilled(_logger, killed, Id);
-        }
-
-        if (survivors > 0)
-        {
-            Log.DescendantsSurvived(_logger, survivors, Id, TreeKillBound);
-        }
+        _tree.KillAllAndReport(TreeKillBound, Id, _logger);
 
         _tree.Release();
         _spool?.Finish();

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using Pico.Gateway.Management.Diagnostics;
 using Pico.Gateway.Management.Processes.Containment;
 
 namespace Pico.Gateway.Management.Processes;
@@ -135,17 +134,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         while (result != 0 && Marshal.GetLastPInvokeError() == LibC.EINTR);
 
         // The gateway's own descendants must not outlive it: the leader, still a zombie, keeps its pid and group id ours meanwhile.
-        _tree.KillAll(TreeKillBound);
-        var (killed, survivors) = _tree.LastKill;
-        if (killed > 0)
-        {
-            Log.DescendantsKilled(_logger, killed, Id);
-        }
-
-        if (survivors > 0)
-        {
-            Log.DescendantsSurvived(_logger, survivors, Id, TreeKillBound);
-        }
+        _tree.KillAllAndReport(TreeKillBound, Id, _logger);
 
         var status = 0;
         lock (_signalGate)

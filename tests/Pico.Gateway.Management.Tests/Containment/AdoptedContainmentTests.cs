@@ -64,9 +64,8 @@ public sealed class AdoptedContainmentTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public async Task A_recorded_cgroup_is_trusted_only_under_the_expected_parent_and_holding_the_pid()
     {
-        if (ContainmentMachine.CgroupUnavailableReason is { } reason)
+        if (ContainmentMachine.Skips(GatewayContainmentMode.Cgroup, output))
         {
-            output.WriteLine($"cgroup containment not tested on this machine: {reason}");
             return;
         }
 
@@ -101,9 +100,8 @@ public sealed class AdoptedContainmentTests(ITestOutputHelper output) : IDisposa
     [InlineData(GatewayContainmentMode.Tracked)]
     public async Task A_re_attached_gateway_is_contained_as_its_run_was_and_its_daemon_dies_with_it(GatewayContainmentMode mode)
     {
-        if (mode == GatewayContainmentMode.Cgroup && ContainmentMachine.CgroupUnavailableReason is { } reason)
+        if (ContainmentMachine.Skips(mode, output))
         {
-            output.WriteLine($"cgroup containment not tested on this machine: {reason}");
             return;
         }
 
@@ -132,22 +130,12 @@ public sealed class AdoptedContainmentTests(ITestOutputHelper output) : IDisposa
 
                 var stop = await next.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
                 await stop.Exited.WaitAsync(TestTimeouts.Wait);
-                Assert.False(escapee.IsAlive, $"{escapee} survived the stop of the re-attached gateway in {mode} mode");
-            }
-
-            if (cgroup is not null)
-            {
-                Assert.False(Directory.Exists(cgroup), $"the cgroup {cgroup} was left behind");
+                TestCleanup.AssertTreeGone(escapee, cgroup, $"the stop of the re-attached gateway in {mode} mode");
             }
         }
         finally
         {
-            escapee?.KillIfAlive();
-            TestCleanup.KillMarked(crashed.Marker);
-            if (cgroup is not null)
-            {
-                ContainmentMachine.RemoveCgroup(cgroup);
-            }
+            TestCleanup.KillTree(escapee, crashed.Marker, cgroup);
 
             await crashed.DisposeAsync();
         }

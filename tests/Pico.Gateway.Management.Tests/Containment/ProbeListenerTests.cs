@@ -57,7 +57,7 @@ public sealed class ProbeListenerTests(ITestOutputHelper output)
     [MemberData(nameof(Modes))]
     public async Task A_gateway_that_listens_itself_becomes_running(GatewayContainmentMode mode)
     {
-        if (CgroupSkipped(mode))
+        if (ContainmentMachine.Skips(mode, output))
         {
             return;
         }
@@ -75,7 +75,7 @@ public sealed class ProbeListenerTests(ITestOutputHelper output)
     [MemberData(nameof(Modes))]
     public async Task A_gateway_whose_grandchild_serves_the_port_becomes_running(GatewayContainmentMode mode)
     {
-        if (CgroupSkipped(mode))
+        if (ContainmentMachine.Skips(mode, output))
         {
             return;
         }
@@ -117,16 +117,5 @@ public sealed class ProbeListenerTests(ITestOutputHelper output)
         }
 
         throw new InvalidOperationException($"the stranger exited before it listened on {port}");
-    }
-
-    private bool CgroupSkipped(GatewayContainmentMode mode)
-    {
-        if (mode == GatewayContainmentMode.Cgroup && ContainmentMachine.CgroupUnavailableReason is { } reason)
-        {
-            output.WriteLine($"cgroup containment not tested on this machine: {reason}");
-            return true;
-        }
-
-        return false;
     }
 }

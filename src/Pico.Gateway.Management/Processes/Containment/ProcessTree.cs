@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Pico.Gateway.Management.Diagnostics;
+
 namespace Pico.Gateway.Management.Processes.Containment;
 
 /// <summary>
@@ -28,6 +31,25 @@ internal abstract class ProcessTree
     /// left or <paramref name="bound"/> has passed.
     /// </summary>
     public abstract void KillAll(TimeSpan bound);
+
+    /// <summary>
+    /// <see cref="KillAll"/>, then says in the log how many processes the gateway <paramref name="leader"/> left behind were killed
+    /// and how many survived the bound.
+    /// </summary>
+    public void KillAllAndReport(TimeSpan bound, int leader, ILogger logger)
+    {
+        KillAll(bound);
+        var (killed, survivors) = LastKill;
+        if (killed > 0)
+        {
+            Log.DescendantsKilled(logger, killed, leader);
+        }
+
+        if (survivors > 0)
+        {
+            Log.DescendantsSurvived(logger, survivors, leader, bound);
+        }
+    }
 
     /// <summary>Whether <paramref name="pid"/> names a live process of this tree.</summary>
     public abstract bool Contains(int pid);
