@@ -330,17 +330,18 @@ internal sealed class GatewayHealthMonitor(
 
     /// <summary>
     /// A healthy answer as it stands if the socket that listens where the probe connected is the gateway tree's (or cannot be seen);
-    /// otherwise an unhealthy one that names the process serving the port. Only the built-in probes' endpoints are known: a custom
-    /// <see cref="IHealthProbe"/> may ask anything anywhere, so its answers are taken as they are.
+    /// otherwise an unhealthy one that names the process serving the port. Only the built-in probes' endpoints are known (the TCP
+    /// probe's, and the address the HTTP probe says it asked, even when another probe wraps it): a custom <see cref="IHealthProbe"/>
+    /// may ask anything anywhere, so its answers are taken as they are.
     /// </summary>
     private HealthProbeResult CheckListener(ProcessRun run, bool tcp, HealthProbeResult healthy)
     {
-        if (!run.Options.VerifyPortOwner || (!tcp && probe is not HttpHealthProbe))
+        var (host, port) = tcp ? TcpConnectProbe.EndpointOf(run.Options, run.HealthUrl) : (healthy.AnsweredUrl?.Host, healthy.AnsweredUrl?.Port ?? 0);
+        if (!run.Options.VerifyPortOwner || host is null)
         {
             return healthy;
         }
 
-        var (host, port) = tcp ? TcpConnectProbe.EndpointOf(run.Options, run.HealthUrl) : (run.HealthUrl.Host, run.HealthUrl.Port);
         var verdict = run.Listener.Judge(run.Process, new UriBuilder(Uri.UriSchemeHttp, host.Trim('[', ']'), port).Uri, _listeners);
         if (verdict.Counts)
         {

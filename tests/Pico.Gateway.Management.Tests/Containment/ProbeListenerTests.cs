@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Pico.Gateway.Management.Health;
 using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Processes.Containment;
 using Pico.Gateway.Management.Tests.Testing;
@@ -96,6 +97,34 @@ public sealed class ProbeListenerTests(ITestOutputHelper output)
         Assert.NotEqual(started.ProcessId, listener.ProcessId);
         Assert.True(ProcStat.DescendsFrom(listener.ProcessId.Value, started.ProcessId!.Value), $"pid {listener.ProcessId} is not the gateway's descendant");
         Assert.Equal(started.ProcessId, running.ProcessId);
+    }
+
+    [Fact]
+    public async Task The_http_probe_says_which_address_answered_healthy_so_a_probe_wrapping_it_is_checked_too()
+    {
+        var port = FreePort.Next();
+        var marker = "pico-test-" + Guid.NewGuid().ToString("N");
+        using var server = await StartStrangerAsync(port, marker);
+        try
+        {
+            using var probe = new HttpHealthProbe();
+            var asked = new Uri($"http://127.0.0.1:{port}/health");
+
+            // As the sample host's probe does: the configured address replaced by another before the built-in probe runs.
+            var context = new HealthProbeContext(new Uri("http://127.0.0.1:1/health"), 1, GatewayStatus.Starting) with { HealthCheckUrl = asked };
+            var healthy = await probe.ProbeAsync(context, CancellationToken.None).AsTask().WaitAsync(TestTimeouts.Wait);
+            var refused = await probe.ProbeAsync(context with { HealthCheckUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}/health") }, CancellationToken.None)
+                .AsTask().WaitAsync(TestTimeouts.Wait);
+
+            Assert.Equal((HealthProbeOutcome.Healthy, asked), (healthy.Outcome, healthy.AnsweredUrl));
+            Assert.Null(refused.AnsweredUrl);
+        }
+        finally
+        {
+            server.Kill();
+            await server.WaitForExitAsync().WaitAsync(TestTimeouts.Wait);
+            TestCleanup.KillMarked(marker);
+        }
     }
 
     private static async Task<Process> StartStrangerAsync(int port, string marker)
