@@ -174,4 +174,16 @@ public sealed class GatewayOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>: the host's own cgroup, found through <c>/proc/self/cgroup</c>.</value>
     public string? CgroupParent { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a healthy answer of the HTTP or TCP probe counts only when the socket listening on
+    /// the probed port belongs to the gateway's own process tree (its cgroup, its cookie, its group or descendants), so that a
+    /// stranger serving the port never makes the gateway look <see cref="GatewayStatus.Running"/>. Linux only; a port on another
+    /// host cannot be checked and is not.
+    /// </summary>
+    /// <value>
+    /// The default value is <see langword="true"/>. Turn it off only for a gateway whose port is served by a process it does not
+    /// start itself, such as a <c>docker run -p</c> client whose port the Docker daemon's proxy holds.
+    /// </value>
+    public bool VerifyPortOwner { get; set; } = true;
 }

@@ -34,6 +34,7 @@ internal sealed class GatewayOptionsBinder(string optionsName, GatewayOptionsSou
         [nameof(GatewayOptions.AutoStart)] = CheckBoolean,
         [nameof(GatewayOptions.InheritEnvironment)] = CheckBoolean,
         [nameof(GatewayOptions.StrictHealthCheck)] = CheckBoolean,
+        [nameof(GatewayOptions.VerifyPortOwner)] = CheckBoolean,
         [nameof(GatewayOptions.RestartPolicy)] = CheckRestartPolicy,
         [nameof(GatewayOptions.Containment)] = CheckContainment,
     };

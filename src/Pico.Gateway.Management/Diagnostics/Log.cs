@@ -114,6 +114,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 29, EventName = "CgroupRemoveFailed", Level = LogLevel.Warning, Message = "Could not remove the gateway's cgroup {Path}: {Error}")]
     public static partial void CgroupRemoveFailed(ILogger logger, string path, string? error);
 
+    [LoggerMessage(EventId = 33, EventName = "PortServedByStranger", Level = LogLevel.Warning, Message = "A healthy answer did not count for the gateway (pid {ProcessId}): {Detail}")]
+    public static partial void PortServedByStranger(ILogger logger, int processId, string detail);
+
+    [LoggerMessage(EventId = 34, EventName = "AdoptedContainmentDowngraded", Level = LogLevel.Warning, Message = "The re-attached gateway (pid {ProcessId}) is contained by {Mode} only: {Reason}")]
+    public static partial void AdoptedContainmentDowngraded(ILogger logger, int processId, GatewayContainmentMode mode, string reason);
+
     // Event ids 30-39 belong to the log sinks.
     [LoggerMessage(EventId = 30, EventName = "GatewayStandardOutput", Level = LogLevel.Information, Message = "{Line}")]
     public static partial void GatewayStandardOutput(ILogger logger, string line);

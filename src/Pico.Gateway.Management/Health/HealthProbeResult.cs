@@ -31,6 +31,12 @@ public sealed record HealthProbeResult
     /// </summary>
     public bool CannotBecomeHealthy { get; init; }
 
+    /// <summary>
+    /// Gets the address the built-in HTTP probe asked when it got a healthy answer (a probe that wraps it may have changed the
+    /// context's), so that the monitor can check whose socket answered; null from any other probe, whose answers are not checked.
+    /// </summary>
+    internal Uri? AnsweredUrl { get; init; }
+
     /// <summary>The gateway is healthy.</summary>
     /// <param name="details">Fields describing it, if any.</param>
     /// <returns>The result.</returns>

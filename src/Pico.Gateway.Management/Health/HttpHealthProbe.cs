@@ -70,9 +70,13 @@ internal sealed class HttpHealthProbe : IHealthProbe, IDisposable
                 }
 
                 var body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-                return body is null
-                    ? HealthProbeResult.Unhealthy(statusCode, "health check body is too large")
-                    : Classify(statusCode, body.Value, context.Strict);
+                if (body is null)
+                {
+                    return HealthProbeResult.Unhealthy(statusCode, "health check body is too large");
+                }
+
+                var result = Classify(statusCode, body.Value, context.Strict);
+                return result.Outcome == HealthProbeOutcome.Healthy ? result with { AnsweredUrl = context.HealthCheckUrl } : result;
             }
             catch (HttpRequestException ex)
             {

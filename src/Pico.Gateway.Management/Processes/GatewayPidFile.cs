@@ -11,6 +11,15 @@ internal sealed record GatewayPidRecord(int ProcessId, long StartTime, string He
 
     /// <summary>Gets the command line the process had when it was recorded (Linux: /proc/&lt;pid&gt;/cmdline).</summary>
     public IReadOnlyList<string>? CommandLine { get; init; }
+
+    /// <summary>Gets how the run was contained; null in a record written before containment was recorded (its group only, then).</summary>
+    public GatewayContainmentMode? Containment { get; init; }
+
+    /// <summary>Gets the run's cgroup directory (cgroup containment).</summary>
+    public string? CgroupDirectory { get; init; }
+
+    /// <summary>Gets the run's environment cookie (cgroup and tracked containment).</summary>
+    public string? RunCookie { get; init; }
 }
 
 /// <summary>
@@ -51,6 +60,14 @@ internal sealed class GatewayPidFile(string path) : IGatewayPidStore
 
                 writer.WriteEndArray();
             }
+
+            if (record.Containment is { } containment)
+            {
+                writer.WriteString("containment", containment.ToString());
+                writer.WriteString("cgroup", record.CgroupDirectory);
+                writer.WriteString("cookie", record.RunCookie);
+            }
+
             writer.WriteEndObject();
             writer.Flush();
         }
@@ -92,6 +109,10 @@ internal sealed class GatewayPidFile(string path) : IGatewayPidStore
                 CommandLine = root.TryGetProperty("cmdline", out var cmdline) && cmdline.ValueKind == JsonValueKind.Array
                     ? [.. cmdline.EnumerateArray().Select(argument => argument.GetString() ?? string.Empty)]
                     : null,
+                Containment = root.TryGetProperty("containment", out var containment)
+                    && Enum.TryParse<GatewayContainmentMode>(containment.GetString(), out var mode) && Enum.IsDefined(mode) ? mode : null,
+                CgroupDirectory = root.TryGetProperty("cgroup", out var cgroup) ? cgroup.GetString() : null,
+                RunCookie = root.TryGetProperty("cookie", out var cookie) ? cookie.GetString() : null,
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or DecoderFallbackException)

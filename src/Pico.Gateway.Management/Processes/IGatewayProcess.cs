@@ -1,3 +1,5 @@
+using Pico.Gateway.Management.Processes.Containment;
+
 namespace Pico.Gateway.Management.Processes;
 
 internal interface IGatewayProcess : IDisposable
@@ -6,6 +8,9 @@ internal interface IGatewayProcess : IDisposable
 
     /// <summary>Gets how the process's tree is contained: what <see cref="SignalTerminate"/>, <see cref="Kill"/> and an exit reach.</summary>
     GatewayContainmentMode Containment => GatewayContainmentMode.ProcessGroup;
+
+    /// <summary>Gets what a later host needs to contain this run the same way, for the pid file.</summary>
+    RunContainment RunContainment => RunContainment.ProcessGroup;
 
     /// <summary>Completes from the operating system's exit notification, after the rest of the process tree was killed.</summary>
     Task<GatewayProcessExit> Exited { get; }
@@ -27,4 +32,7 @@ internal interface IGatewayProcess : IDisposable
 
     /// <summary>Whether <paramref name="pid"/> is a live process of this process's tree (a port's owner must be, for its answers to count).</summary>
     bool IsInTree(int pid) => pid == Id;
+
+    /// <summary>The live processes of the tree that can be listed cheaply (a cgroup's members; the leader and its descendants): where a listener is looked for first.</summary>
+    IReadOnlyList<int> ListTreeWithoutScan() => [Id];
 }

@@ -18,10 +18,7 @@ internal static class PortOwnerLookup
     /// <summary>The listener a connection to <paramref name="url"/>'s host and port would reach, or null if nothing listens there.</summary>
     public static PortListener? FindListener(Uri url)
     {
-        var addresses = url.IsLoopback && !IPAddress.TryParse(url.DnsSafeHost, out _)
-            ? [IPAddress.Loopback, IPAddress.IPv6Loopback]
-            : IPAddress.TryParse(url.DnsSafeHost, out var parsed) ? [parsed] : Array.Empty<IPAddress>();
-        foreach (var address in addresses)
+        foreach (var address in AddressesOf(url))
         {
             // Almost always the port is free, which a bind tells at once; only a port that may be held costs the /proc tables.
             if (!PortBindCheck.IsFree(address, url.Port) && FindListeners(address, url.Port) is [var first, ..])
@@ -40,12 +37,66 @@ internal static class PortOwnerLookup
     /// </summary>
     public static IReadOnlyList<PortListener> FindListeners(IPAddress address, int port)
     {
-        if (!OperatingSystem.IsLinux())
+        var sockets = ListeningSockets(address, port);
+        if (sockets.Count == 0)
         {
             return [];
         }
 
+        var owners = FindOwners([.. sockets.Select(socket => socket.Inode)]);
+        return [.. sockets.Select(socket => owners.TryGetValue(socket.Inode, out var pid)
+            ? new PortListener(socket.EndPoint, socket.Inode, pid, ReadCommandLine(pid))
+            : new PortListener(socket.EndPoint, socket.Inode, null, null))];
+    }
+
+    /// <summary>
+    /// The inodes of the sockets a connection to <paramref name="url"/>'s host and port would reach, from the LISTEN rows of
+    /// /proc/net/tcp and tcp6 only: no process's descriptors are read. Empty for a host that is not loopback or an address literal.
+    /// </summary>
+    public static IReadOnlyList<long> FindListeningInodes(Uri url)
+    {
+        foreach (var address in AddressesOf(url))
+        {
+            if (ListeningSockets(address, url.Port) is { Count: > 0 } sockets)
+            {
+                return [.. sockets.Select(socket => socket.Inode)];
+            }
+        }
+
+        return [];
+    }
+
+    /// <summary>Whether one of <paramref name="pid"/>'s descriptors is one of the sockets <paramref name="inodes"/>.</summary>
+    public static bool HoldsAny(int pid, IReadOnlySet<long> inodes) => SocketInodesOf(pid).Any(inodes.Contains);
+
+    /// <summary>Every process (this host may read the descriptors of) holding one of <paramref name="inodes"/>: a scan of all of /proc.</summary>
+    public static IReadOnlyList<int> FindHolders(IReadOnlySet<long> inodes)
+    {
+        var holders = new List<int>();
+        foreach (var pid in ProcessIds())
+        {
+            if (HoldsAny(pid, inodes))
+            {
+                holders.Add(pid);
+            }
+        }
+
+        return holders;
+    }
+
+    private static IPAddress[] AddressesOf(Uri url) =>
+        url.IsLoopback && !IPAddress.TryParse(url.DnsSafeHost, out _)
+            ? [IPAddress.Loopback, IPAddress.IPv6Loopback]
+            : IPAddress.TryParse(url.DnsSafeHost, out var parsed) ? [parsed] : [];
+
+    private static List<(IPEndPoint EndPoint, long Inode)> ListeningSockets(IPAddress address, int port)
+    {
         var sockets = new List<(IPEndPoint EndPoint, long Inode)>();
+        if (!OperatingSystem.IsLinux())
+        {
+            return sockets;
+        }
+
         foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
         {
             string text;
@@ -67,15 +118,7 @@ internal static class PortOwnerLookup
             }
         }
 
-        if (sockets.Count == 0)
-        {
-            return [];
-        }
-
-        var owners = FindOwners([.. sockets.Select(socket => socket.Inode)]);
-        return [.. sockets.Select(socket => owners.TryGetValue(socket.Inode, out var pid)
-            ? new PortListener(socket.EndPoint, socket.Inode, pid, ReadCommandLine(pid))
-            : new PortListener(socket.EndPoint, socket.Inode, null, null))];
+        return sockets;
     }
 
     /// <summary>Parses the listening sockets of a /proc/net/tcp or tcp6 table.</summary>
@@ -148,40 +191,57 @@ internal static class PortOwnerLookup
     private static Dictionary<long, int> FindOwners(HashSet<long> inodes)
     {
         var owners = new Dictionary<long, int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in ProcessIds())
         {
-            if (!int.TryParse(Path.GetFileName(directory.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            foreach (var inode in SocketInodesOf(pid))
             {
-                continue;
-            }
-
-            try
-            {
-                foreach (var descriptor in Directory.EnumerateFileSystemEntries(Path.Combine(directory, "fd")))
+                if (inodes.Contains(inode) && owners.TryAdd(inode, pid) && owners.Count == inodes.Count)
                 {
-                    if (new FileInfo(descriptor).LinkTarget is { } target
-                        && target.StartsWith("socket:[", StringComparison.Ordinal)
-                        && long.TryParse(target.AsSpan(8, target.Length - 9), NumberStyles.None, CultureInfo.InvariantCulture, out var inode)
-                        && inodes.Contains(inode))
-                    {
-                        owners.TryAdd(inode, pid);
-                        if (owners.Count == inodes.Count)
-                        {
-                            return owners;
-                        }
-                    }
+                    return owners;
                 }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Exited while we looked, or another user's process.
             }
         }
 
         return owners;
     }
 
-    private static string? ReadCommandLine(int pid)
+    private static IEnumerable<int> ProcessIds()
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    /// <summary>The inodes of the sockets among <paramref name="pid"/>'s descriptors; none when it is gone or another user's.</summary>
+    private static List<long> SocketInodesOf(int pid)
+    {
+        var inodes = new List<long>();
+        try
+        {
+            foreach (var descriptor in Directory.EnumerateFileSystemEntries($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/fd"))
+            {
+                if (new FileInfo(descriptor).LinkTarget is { } target
+                    && target.StartsWith("socket:[", StringComparison.Ordinal)
+                    && long.TryParse(target.AsSpan(8, target.Length - 9), NumberStyles.None, CultureInfo.InvariantCulture, out var inode))
+                {
+                    inodes.Add(inode);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Exited while we looked, or another user's process.
+        }
+
+        return inodes;
+    }
+
+    /// <summary>The command line of <paramref name="pid"/>, arguments separated by spaces; null when it cannot be read.</summary>
+    public static string? ReadCommandLine(int pid)
     {
         try
         {

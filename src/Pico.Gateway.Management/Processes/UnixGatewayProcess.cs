@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using Pico.Gateway.Management.Diagnostics;
 using Pico.Gateway.Management.Processes.Containment;
 
 namespace Pico.Gateway.Management.Processes;
@@ -84,6 +83,8 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 
     public GatewayContainmentMode Containment => _tree.Mode;
 
+    public RunContainment RunContainment => _tree.Record;
+
     public void SignalTerminate() => SignalTree(LibC.SIGTERM);
 
     public void Kill() => SignalTree(LibC.SIGKILL);
@@ -94,6 +95,14 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         {
             // Once the leader is reaped the tree is dead: its pid and group id may name strangers.
             return !_reaped && _tree.Contains(pid);
+        }
+    }
+
+    public IReadOnlyList<int> ListTreeWithoutScan()
+    {
+        lock (_signalGate)
+        {
+            return _reaped ? [] : _tree.ListWithoutScan();
         }
     }
 
@@ -135,17 +144,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         while (result != 0 && Marshal.GetLastPInvokeError() == LibC.EINTR);
 
         // The gateway's own descendants must not outlive it: the leader, still a zombie, keeps its pid and group id ours meanwhile.
-        _tree.KillAll(TreeKillBound);
-        var (killed, survivors) = _tree.LastKill;
-        if (killed > 0)
-        {
-            Log.DescendantsKilled(_logger, killed, Id);
-        }
-
-        if (survivors > 0)
-        {
-            Log.DescendantsSurvived(_logger, survivors, Id, TreeKillBound);
-        }
+        _tree.KillAllAndReport(TreeKillBound, Id, _logger);
 
         var status = 0;
         lock (_signalGate)

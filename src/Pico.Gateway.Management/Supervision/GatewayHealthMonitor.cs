@@ -11,13 +11,15 @@ namespace Pico.Gateway.Management.Supervision;
 /// ticks with the liveness source and keeps a Notify gateway's watchdog. Probes never overlap; a probe that throws or times out
 /// is unanswered, while the caller's own cancellation propagates.
 /// </summary>
-internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe probe, TimeProvider time, GatewayTelemetry telemetry, ILogger logger)
+internal sealed class GatewayHealthMonitor(
+    GatewayState state, IHealthProbe probe, TimeProvider time, GatewayTelemetry telemetry, ILogger logger, IPortListeners? listeners = null)
     : IDisposable, IReadinessListener
 {
     // At most this many probes in the window around the moment the last spawned run first answered (its startup time learned).
     private const int WindowProbes = 20;
 
     private readonly SemaphoreSlim _probeGate = new(1, 1);
+    private readonly IPortListeners _listeners = listeners ?? ProcPortListeners.Instance;
 
     // How long the last spawned run took to its first healthy answer (ticks; 0 before any): the next one likely takes as long.
     private long _lastStartupTicks;
@@ -140,7 +142,17 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
             return;
         }
 
-        var result = await ProbeAsync(run, run.Options.Readiness.Liveness == GatewayLivenessMode.Tcp, cancellationToken).ConfigureAwait(false);
+        var tcp = run.Options.Readiness.Liveness == GatewayLivenessMode.Tcp;
+        var result = await ProbeAsync(run, tcp, cancellationToken).ConfigureAwait(false);
+
+        // A healthy answer is checked only where it would make the gateway running again (error → running): while it stays running
+        // the socket checked at its first answer still listens, since another process can take the port only once the gateway's
+        // listener is closed, and a probe in that gap finds no answer, which shows as the error this check then runs on.
+        if (result.Outcome == HealthProbeOutcome.Healthy && state.Current.Status != GatewayStatus.Running)
+        {
+            result = CheckListener(run, tcp, result);
+        }
+
         if (result.Outcome == HealthProbeOutcome.Healthy)
         {
             run.NotifyHealthy();
@@ -239,6 +251,12 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
 
                 var sent = time.GetElapsedTime(started);
                 var result = await ProbeStartupAsync(run, cancellationToken).ConfigureAwait(false);
+                if (result.Outcome == HealthProbeOutcome.Healthy && StartupProbeIsTcp(run.Options.Readiness) is { } tcp)
+                {
+                    // The starting → running edge: a stranger's answer keeps the gateway starting, saying whose it was.
+                    result = CheckListener(run, tcp, result);
+                }
+
                 if (result.Outcome == HealthProbeOutcome.Healthy)
                 {
                     if (!run.Adopted)
@@ -339,16 +357,47 @@ internal sealed class GatewayHealthMonitor(GatewayState state, IHealthProbe prob
     }
 
     /// <summary>The startup probe: the readiness mode's, or for an adopted run of a pushing mode, its liveness source's.</summary>
-    private ValueTask<HealthProbeResult> ProbeStartupAsync(ProcessRun run, CancellationToken cancellationToken)
+    private ValueTask<HealthProbeResult> ProbeStartupAsync(ProcessRun run, CancellationToken cancellationToken) =>
+        StartupProbeIsTcp(run.Options.Readiness) is { } tcp
+            ? ProbeAsync(run, tcp, cancellationToken)
+            : ValueTask.FromResult(HealthProbeResult.Healthy());
+
+    /// <summary>Whether a startup probe connects with TCP (true) or asks over HTTP (false); null when nothing is probed (no liveness source).</summary>
+    private static bool? StartupProbeIsTcp(GatewayReadinessOptions readiness) => readiness.Mode switch
     {
-        var readiness = run.Options.Readiness;
-        return readiness.Mode switch
+        GatewayReadinessMode.Http => false,
+        GatewayReadinessMode.Tcp => true,
+        _ when readiness.Liveness == GatewayLivenessMode.None => null,
+        _ => readiness.Liveness == GatewayLivenessMode.Tcp,
+    };
+
+    /// <summary>
+    /// A healthy answer as it stands if the socket that listens where the probe connected is the gateway tree's (or cannot be seen);
+    /// otherwise an unhealthy one that names the process serving the port. Only the built-in probes' endpoints are known (the TCP
+    /// probe's, and the address the HTTP probe says it asked, even when another probe wraps it): a custom <see cref="IHealthProbe"/>
+    /// may ask anything anywhere, so its answers are taken as they are.
+    /// </summary>
+    private HealthProbeResult CheckListener(ProcessRun run, bool tcp, HealthProbeResult healthy)
+    {
+        var (host, port) = tcp ? TcpConnectProbe.EndpointOf(run.Options, run.HealthUrl) : (healthy.AnsweredUrl?.Host, healthy.AnsweredUrl?.Port ?? 0);
+        if (!run.Options.VerifyPortOwner || host is null)
         {
-            GatewayReadinessMode.Http => ProbeAsync(run, tcp: false, cancellationToken),
-            GatewayReadinessMode.Tcp => ProbeAsync(run, tcp: true, cancellationToken),
-            _ when readiness.Liveness == GatewayLivenessMode.None => ValueTask.FromResult(HealthProbeResult.Healthy()),
-            _ => ProbeAsync(run, readiness.Liveness == GatewayLivenessMode.Tcp, cancellationToken),
-        };
+            return healthy;
+        }
+
+        var verdict = run.Listener.Judge(run.Process, new UriBuilder(Uri.UriSchemeHttp, host.Trim('[', ']'), port).Uri, _listeners);
+        if (verdict.Counts)
+        {
+            return healthy;
+        }
+
+        var description = $"port {port} is served by another process ({verdict.Stranger}), not the gateway";
+        if (run.TryReportStranger(verdict))
+        {
+            Log.PortServedByStranger(logger, run.Id, description);
+        }
+
+        return new HealthProbeResult { Outcome = HealthProbeOutcome.Unhealthy, StatusCode = healthy.StatusCode, Description = description };
     }
 
     /// <summary>Whether this call made <paramref name="run"/> running (false when it was no longer starting).</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Pico.Gateway.Management.Diagnostics;
 using Pico.Gateway.Management.Processes;
+using Pico.Gateway.Management.Processes.Containment;
 
 namespace Pico.Gateway.Management.Supervision;
 
@@ -109,7 +110,7 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
     }
 
     /// <summary>Records a spawned gateway. A failure is reported, not thrown: the gateway itself is fine.</summary>
-    public void Record(int processId, string healthCheckUrl, string? bootFingerprint)
+    public void Record(int processId, string healthCheckUrl, string? bootFingerprint, RunContainment? containment = null)
     {
         if (store is null || _startTimeOf(processId) is not { } startTime)
         {
@@ -124,6 +125,9 @@ internal sealed class GatewayReattachment(IGatewayPidStore? store, ILogger logge
                 {
                     Executable = OperatingSystem.IsLinux() ? ProcessInspection.TryGetExecutable(processId) : null,
                     CommandLine = OperatingSystem.IsLinux() ? ProcessInspection.TryGetCommandLine(processId) : null,
+                    Containment = containment?.Mode,
+                    CgroupDirectory = containment?.CgroupDirectory,
+                    RunCookie = containment?.Cookie,
                 });
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -5,6 +5,7 @@ using Pico.Gateway.Management.Diagnostics;
 using Pico.Gateway.Management.Health;
 using Pico.Gateway.Management.Logs;
 using Pico.Gateway.Management.Processes;
+using Pico.Gateway.Management.Processes.Containment;
 
 namespace Pico.Gateway.Management.Supervision;
 
@@ -70,11 +71,11 @@ internal sealed class GatewayRunTracker(
 
         Log.GatewayStarted(logger, run.Id, current.ExecutablePath!);
         telemetry.Started(reason);
-        reattachment.Record(run.Id, current.HealthCheckUrl, fingerprint);
+        reattachment.Record(run.Id, current.HealthCheckUrl, fingerprint, process.RunContainment);
 
         // A launcher (a script, the cgroup trampoline) may exec another program after the spawn: the executable and command line
         // that adoption checks are recorded again once the gateway answers, when they are the gateway's own.
-        run.BecameHealthy = healthy => reattachment.Record(healthy.Id, current.HealthCheckUrl, fingerprint);
+        run.BecameHealthy = healthy => reattachment.Record(healthy.Id, current.HealthCheckUrl, fingerprint, process.RunContainment);
         Follow(run);
         return GatewayStartResult.Started(run.Id);
     }
@@ -118,11 +119,13 @@ internal sealed class GatewayRunTracker(
 
         var current = options.Get(name);
         var spool = reattachment.Path is { } path ? SpoolCapture.TryResume(path, current.MaxLineLength, output, logger) : null;
-        var run = new ProcessRun(new AdoptedGatewayProcess(record.ProcessId, record.StartTime, time, spool), adopted: true, current, time, logger);
+        var tree = AdoptedContainment.Restore(record, current.CgroupParent, logger);
+        var process = new AdoptedGatewayProcess(record.ProcessId, record.StartTime, time, spool, tree, logger);
+        var run = new ProcessRun(process, adopted: true, current, time, logger);
         lock (state.Gate)
         {
             state.Run = run;
-            state.Commit_NeedsLock(GatewayTransitions.Adopted(state.Current, run.Id, record.BootFingerprint).Next);
+            state.Commit_NeedsLock(GatewayTransitions.Adopted(state.Current, run.Id, record.BootFingerprint, process.Containment).Next);
         }
 
         Log.GatewayAdopted(logger, run.Id, reattachment.Path ?? string.Empty);

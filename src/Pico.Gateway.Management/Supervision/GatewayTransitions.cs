@@ -25,7 +25,8 @@ internal static class GatewayTransitions
         });
 
     /// <summary>A process recorded by an earlier host is alive: it is ours again, and starting until its first healthy probe.</summary>
-    public static GatewayTransition Adopted(GatewayEvent current, int processId, string? bootFingerprint) =>
+    public static GatewayTransition Adopted(
+        GatewayEvent current, int processId, string? bootFingerprint, GatewayContainmentMode containment = GatewayContainmentMode.ProcessGroup) =>
         new(current with
         {
             Status = GatewayStatus.Starting,
@@ -33,8 +34,8 @@ internal static class GatewayTransitions
             BootFingerprint = bootFingerprint,
             IsAdopted = true,
 
-            // Only the group of a re-attached gateway is known: the run's cgroup or cookie is not recovered.
-            ContainmentMode = GatewayContainmentMode.ProcessGroup,
+            // The run's cgroup or cookie as the pid file recorded it and adoption verified it; the process group when it could not be.
+            ContainmentMode = containment,
         });
 
     /// <summary>

@@ -21,6 +21,7 @@ internal sealed class ProcessRun(IGatewayProcess process, bool adopted, GatewayO
     private ITimer? _startupDeadline;
     private ITimer? _watchdog;
     private int _healthyNotified;
+    private ListenerVerdict? _reportedStranger;
 
     public IGatewayProcess Process { get; } = process;
 
@@ -81,6 +82,12 @@ internal sealed class ProcessRun(IGatewayProcess process, bool adopted, GatewayO
             BecameHealthy?.Invoke(this);
         }
     }
+
+    /// <summary>Gets whose socket answers this run's probes, judged once per listening socket.</summary>
+    public ListenerOwnership Listener { get; } = new();
+
+    /// <summary>Whether <paramref name="verdict"/> is news worth a log line: the first time this run hears of that stranger.</summary>
+    public bool TryReportStranger(ListenerVerdict verdict) => !ReferenceEquals(Interlocked.Exchange(ref _reportedStranger, verdict), verdict);
 
     /// <summary>Gets or sets how many steady probes in a row got no answer (guarded).</summary>
     public int ConsecutiveProbeFailures { get; set; }

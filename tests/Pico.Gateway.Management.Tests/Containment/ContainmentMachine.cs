@@ -11,6 +11,18 @@ internal static class ContainmentMachine
     /// <summary>Gets why cgroup containment cannot run here, or null when it can.</summary>
     public static string? CgroupUnavailableReason => CgroupProblem.Value;
 
+    /// <summary>Whether a test of <paramref name="mode"/> must be skipped here (cgroup mode without a writable cgroup v2), saying why in the output.</summary>
+    public static bool Skips(GatewayContainmentMode mode, Xunit.Abstractions.ITestOutputHelper output)
+    {
+        if (mode == GatewayContainmentMode.Cgroup && CgroupUnavailableReason is { } reason)
+        {
+            output.WriteLine($"cgroup containment not tested on this machine: {reason}");
+            return true;
+        }
+
+        return false;
+    }
+
     public static UnixProcessLauncher Launcher(GatewayContainmentMode mode, bool useKillFile = true) =>
         new(containment: new ContainmentSelector(defaultMode: mode, useKillFile: useKillFile));
 

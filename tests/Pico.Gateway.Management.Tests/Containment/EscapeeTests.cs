@@ -81,20 +81,11 @@ public sealed class EscapeeTests(ITestOutputHelper output)
             }
 
             // The exit is published only once the tree has been dealt with: no wait is needed here.
-            Assert.False(escapee.IsAlive, $"{escapee} ({how}) survived {ending} in {mode} mode");
-            if (cgroup is not null)
-            {
-                Assert.False(Directory.Exists(cgroup), $"the cgroup {cgroup} was left behind");
-            }
+            TestCleanup.AssertTreeGone(escapee, cgroup, $"{ending} ({how}) in {mode} mode");
         }
         finally
         {
-            escapee?.KillIfAlive();
-            TestCleanup.KillMarked(gateway.Marker);
-            if (cgroup is not null)
-            {
-                ContainmentMachine.RemoveCgroup(cgroup);
-            }
+            TestCleanup.KillTree(escapee, gateway.Marker, cgroup);
 
             if (!disposed)
             {

@@ -21,7 +21,8 @@ public sealed class OutputHoldTests(ITestOutputHelper output)
 
                 // The escapee is out of reach of this mode, and still holds both pipes: yet reading is over.
                 Assert.True(escapee.IsAlive);
-                Assert.True(run.Process.OutputClosed.IsCompleted);
+                // OutputClosed is a WhenAll whose continuation may run just after OutputCompleted's: awaited, not peeked at.
+                await run.Process.OutputClosed.WaitAsync(TestTimeouts.Wait);
                 Assert.Contains(run.Lines.Lines, line => line.StartsWith("ESCAPEE ", StringComparison.Ordinal));
             }
             finally

@@ -17,6 +17,27 @@ internal static class TestCleanup
         }
     }
 
+    /// <summary>Asserts that the run's escapee died and its cgroup (if it had one) is gone: the rows of issue 9's table.</summary>
+    public static void AssertTreeGone(Escapee escapee, string? cgroup, string what)
+    {
+        Assert.False(escapee.IsAlive, $"{escapee} survived {what}");
+        if (cgroup is not null)
+        {
+            Assert.False(Directory.Exists(cgroup), $"the cgroup {cgroup} was left behind");
+        }
+    }
+
+    /// <summary>Whatever a containment test did: the escapee, everything carrying the marker and the cgroup are gone after it.</summary>
+    public static void KillTree(Escapee? escapee, string marker, string? cgroup)
+    {
+        escapee?.KillIfAlive();
+        KillMarked(marker);
+        if (cgroup is not null)
+        {
+            ContainmentMachine.RemoveCgroup(cgroup);
+        }
+    }
+
     public static void DeleteFile(string path)
     {
         File.Delete(path);

@@ -22,6 +22,8 @@ internal sealed class CgroupProcessTree(CgroupDirectory cgroup, string cgroupPat
 
     public override GatewayContainmentMode Mode => GatewayContainmentMode.Cgroup;
 
+    public override RunContainment Record => new(Mode, Cgroup.Path, Cookie.Value);
+
     public override void Signal(int signal)
     {
         // The leader by its group too: until the trampoline has written its pid into cgroup.procs, it is the one process of the run.
@@ -70,6 +72,25 @@ internal sealed class CgroupProcessTree(CgroupDirectory cgroup, string cgroupPat
     {
         var path = CgroupHierarchy.CgroupOf(pid);
         return path is not null && (path == CgroupPath || path.StartsWith(CgroupPath + "/", StringComparison.Ordinal));
+    }
+
+    /// <summary>Every member of the run's cgroup and of any cgroup the gateway made below it: the kernel keeps the list, nothing is scanned.</summary>
+    public override IReadOnlyList<int> ListWithoutScan()
+    {
+        var members = Cgroup.ReadMembers();
+        try
+        {
+            foreach (var below in Directory.EnumerateDirectories(Cgroup.Path, "*", SearchOption.AllDirectories))
+            {
+                members.AddRange(new CgroupDirectory(below).ReadMembers());
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Removed while we looked: its members were gone.
+        }
+
+        return members;
     }
 
     public override void Release()

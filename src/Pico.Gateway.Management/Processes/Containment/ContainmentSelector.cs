@@ -13,7 +13,7 @@ namespace Pico.Gateway.Management.Processes.Containment;
 /// </summary>
 internal sealed class ContainmentSelector
 {
-    private const string CgroupPrefix = "pico-gateway-";
+    public const string CgroupPrefix = "pico-gateway-";
 
     private readonly ILogger _logger;
     private readonly GatewayContainmentMode _defaultMode;

@@ -57,6 +57,37 @@ internal readonly record struct ProcStat(char State, int ParentId, int GroupId, 
         return pids;
     }
 
+    /// <summary>The children of <paramref name="pid"/>'s threads (/proc/&lt;pid&gt;/task/&lt;tid&gt;/children); none where the kernel lacks the file.</summary>
+    public static List<int> ChildrenOf(int pid)
+    {
+        var children = new List<int>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/task"))
+            {
+                var file = Path.Combine(task, "children");
+                if (!File.Exists(file))
+                {
+                    return children;
+                }
+
+                foreach (var child in File.ReadAllText(file).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (int.TryParse(child, NumberStyles.None, CultureInfo.InvariantCulture, out var childPid))
+                    {
+                        children.Add(childPid);
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Gone while we looked.
+        }
+
+        return children;
+    }
+
     /// <summary>Whether <paramref name="ancestor"/> is <paramref name="pid"/> or one of its ancestors (walks at most 64 parents).</summary>
     public static bool DescendsFrom(int pid, int ancestor)
     {

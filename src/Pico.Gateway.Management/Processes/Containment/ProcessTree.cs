@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Pico.Gateway.Management.Diagnostics;
+
 namespace Pico.Gateway.Management.Processes.Containment;
 
 /// <summary>
@@ -8,6 +11,9 @@ namespace Pico.Gateway.Management.Processes.Containment;
 internal abstract class ProcessTree
 {
     public abstract GatewayContainmentMode Mode { get; }
+
+    /// <summary>Gets what a later host needs to contain this run the same way (recorded in the pid file).</summary>
+    public virtual RunContainment Record => RunContainment.ProcessGroup;
 
     /// <summary>Gets the gateway's pid, which is also its process group id.</summary>
     public int Leader { get; private set; }
@@ -26,8 +32,44 @@ internal abstract class ProcessTree
     /// </summary>
     public abstract void KillAll(TimeSpan bound);
 
+    /// <summary>
+    /// <see cref="KillAll"/>, then says in the log how many processes the gateway <paramref name="leader"/> left behind were killed
+    /// and how many survived the bound.
+    /// </summary>
+    public void KillAllAndReport(TimeSpan bound, int leader, ILogger logger)
+    {
+        KillAll(bound);
+        var (killed, survivors) = LastKill;
+        if (killed > 0)
+        {
+            Log.DescendantsKilled(logger, killed, leader);
+        }
+
+        if (survivors > 0)
+        {
+            Log.DescendantsSurvived(logger, survivors, leader, bound);
+        }
+    }
+
     /// <summary>Whether <paramref name="pid"/> names a live process of this tree.</summary>
     public abstract bool Contains(int pid);
+
+    /// <summary>
+    /// The processes of the tree that can be listed without a scan of all of /proc: the leader and its descendants, through
+    /// /proc/&lt;pid&gt;/task/&lt;tid&gt;/children where the kernel has it (CONFIG_PROC_CHILDREN), else the leader alone. A daemon
+    /// re-parented away is not among them; <see cref="Contains"/> still tells it apart.
+    /// </summary>
+    public virtual IReadOnlyList<int> ListWithoutScan()
+    {
+        const int MaxMembers = 4096;
+        var members = new List<int> { Leader };
+        for (var next = 0; next < members.Count && members.Count < MaxMembers; next++)
+        {
+            members.AddRange(ProcStat.ChildrenOf(members[next]));
+        }
+
+        return members;
+    }
 
     /// <summary>Releases what the tree holds once its leader is reaped (the cgroup directory); a no-op for the others.</summary>
     public virtual void Release()

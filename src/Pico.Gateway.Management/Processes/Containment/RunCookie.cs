@@ -27,6 +27,10 @@ internal sealed class RunCookie
 
     public static RunCookie New() => new(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
 
+    /// <summary>The cookie a pid file recorded, or null when <paramref name="value"/> is not one this class made (32 lower-case hex digits).</summary>
+    public static RunCookie? TryParse(string? value) =>
+        value is { Length: 32 } && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f') ? new RunCookie(value) : null;
+
     /// <summary>The variable's value for the gateway: the inherited tokens, if any, followed by this run's.</summary>
     public string AppendTo(string? inherited) => string.IsNullOrWhiteSpace(inherited) ? Value : inherited.TrimEnd() + " " + Value;
 

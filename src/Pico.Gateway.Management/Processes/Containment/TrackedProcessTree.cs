@@ -14,6 +14,8 @@ internal sealed class TrackedProcessTree(RunCookie cookie) : ProcessTree
 
     public override GatewayContainmentMode Mode => GatewayContainmentMode.Tracked;
 
+    public override RunContainment Record => new(Mode, Cookie: Cookie.Value);
+
     public override void Signal(int signal)
     {
         _ = LibC.kill(-Leader, signal);
