@@ -62,6 +62,8 @@ internal sealed class AdoptedGatewayProcess : IGatewayProcess
 
     public IReadOnlyList<int> ListTreeWithoutScan() => WhileAlive(tree => tree.ListWithoutScan(), []);
 
+    public bool OwnsCgroupId(ulong cgroupId) => WhileAlive(tree => tree.OwnsCgroupId(cgroupId), false);
+
     public void Dispose() => _spool?.Finish();
 
     private void SignalTree(int signal)

@@ -35,4 +35,10 @@ internal interface IGatewayProcess : IDisposable
 
     /// <summary>The live processes of the tree that can be listed cheaply (a cgroup's members; the leader and its descendants): where a listener is looked for first.</summary>
     IReadOnlyList<int> ListTreeWithoutScan() => [Id];
+
+    /// <summary>
+    /// Whether <paramref name="cgroupId"/> names the run's cgroup v2 or one below it, so that a socket created there is the tree's
+    /// without any descriptor being read. False where the tree is not a cgroup.
+    /// </summary>
+    bool OwnsCgroupId(ulong cgroupId) => false;
 }

@@ -1,10 +1,10 @@
 namespace Pico.Gateway.Management.Processes;
 
-/// <summary>What the probe-side port check reads about listening sockets and their holders: /proc on Linux, a fake in tests.</summary>
+/// <summary>What the probe-side port check reads about listening sockets and their holders: sock_diag and /proc on Linux, a fake in tests.</summary>
 internal interface IPortListeners
 {
-    /// <summary>The inodes of the sockets listening where a connection to <paramref name="endpoint"/> would go; empty when none can be seen.</summary>
-    IReadOnlyList<long> ListeningInodes(Uri endpoint);
+    /// <summary>The sockets listening where a connection to <paramref name="endpoint"/> would go; empty when none can be seen.</summary>
+    IReadOnlyList<ListeningSocket> ListeningSockets(Uri endpoint);
 
     /// <summary>Whether <paramref name="pid"/> holds one of the sockets <paramref name="inodes"/>.</summary>
     bool HoldsAny(int pid, IReadOnlySet<long> inodes);

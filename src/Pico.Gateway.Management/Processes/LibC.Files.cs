@@ -12,11 +12,13 @@ internal static unsafe partial class LibC
     public const int AT_FDCWD = -100;
     public const int STATX_MODE = 0x2;
     public const int STATX_UID = 0x8;
+    public const int STATX_INO = 0x100;
 
-    // struct statx has one layout on every Linux architecture: stx_uid at byte 20, stx_mode at byte 28.
+    // struct statx has one layout on every Linux architecture: stx_uid at byte 20, stx_mode at byte 28, stx_ino at byte 32.
     public const int StatxSize = 256;
     public const int StatxUidOffset = 20;
     public const int StatxModeOffset = 28;
+    public const int StatxInoOffset = 32;
 
     public static int O_CREAT => OperatingSystem.IsLinux() ? 0x40 : 0x200;
 

@@ -6,8 +6,8 @@ using System.Net.Sockets;
 namespace Pico.Gateway.Management.Processes;
 
 /// <summary>
-/// Finds which process listens on a TCP port (Linux): the listening socket's inode from /proc/net/tcp and /proc/net/tcp6, then the
-/// process whose descriptors include <c>socket:[inode]</c>. Before a spawn it names the stranger that would make the gateway fail
+/// Finds which process listens on a TCP port (Linux): the listening socket's inode from the kernel's sock_diag netlink interface
+/// (/proc/net/tcp and /proc/net/tcp6 where that cannot be used), then the process whose descriptors include <c>socket:[inode]</c>. Before a spawn it names the stranger that would make the gateway fail
 /// to bind; while probing it tells whether a healthy answer came from the gateway's own tree. Elsewhere it finds nothing. A port
 /// that a bind shows free (<see cref="PortBindCheck"/>) is not looked up.
 /// </summary>
@@ -20,7 +20,7 @@ internal static class PortOwnerLookup
     {
         foreach (var address in AddressesOf(url))
         {
-            // Almost always the port is free, which a bind tells at once; only a port that may be held costs the /proc tables.
+            // Almost always the port is free, which a bind tells at once; only a port that may be held costs a look at the listeners.
             if (!PortBindCheck.IsFree(address, url.Port) && FindListeners(address, url.Port) is [var first, ..])
             {
                 return first;
@@ -50,16 +50,24 @@ internal static class PortOwnerLookup
     }
 
     /// <summary>
-    /// The inodes of the sockets a connection to <paramref name="url"/>'s host and port would reach, from the LISTEN rows of
-    /// /proc/net/tcp and tcp6 only: no process's descriptors are read. Empty for a host that is not loopback or an address literal.
+    /// The sockets a connection to <paramref name="url"/>'s host and port would reach, as the kernel lists them (sock_diag, else
+    /// /proc/net/tcp and tcp6): no process's descriptors are read. Empty for a host that is not loopback or an address literal.
     /// </summary>
-    public static IReadOnlyList<long> FindListeningInodes(Uri url)
+    public static IReadOnlyList<ListeningSocket> FindListeningSockets(Uri url)
     {
-        foreach (var address in AddressesOf(url))
+        var addresses = AddressesOf(url);
+        if (addresses.Length == 0)
         {
-            if (ListeningSockets(address, url.Port) is { Count: > 0 } sockets)
+            return [];
+        }
+
+        // One look at the kernel's list serves every address the host name stands for.
+        var onPort = ListenersOn(url.Port);
+        foreach (var address in addresses)
+        {
+            if (onPort.FindAll(socket => Accepts(socket.EndPoint.Address, address)) is { Count: > 0 } sockets)
             {
-                return [.. sockets.Select(socket => socket.Inode)];
+                return sockets;
             }
         }
 
@@ -89,12 +97,27 @@ internal static class PortOwnerLookup
             ? [IPAddress.Loopback, IPAddress.IPv6Loopback]
             : IPAddress.TryParse(url.DnsSafeHost, out var parsed) ? [parsed] : [];
 
-    private static List<(IPEndPoint EndPoint, long Inode)> ListeningSockets(IPAddress address, int port)
+    private static List<ListeningSocket> ListeningSockets(IPAddress address, int port) =>
+        ListenersOn(port).FindAll(socket => Accepts(socket.EndPoint.Address, address));
+
+    /// <summary>Every socket listening on <paramref name="port"/>, whatever its address.</summary>
+    private static List<ListeningSocket> ListenersOn(int port)
     {
-        var sockets = new List<(IPEndPoint EndPoint, long Inode)>();
+        var sockets = new List<ListeningSocket>();
+        if (!SockDiag.TryFindListeners(port, sockets))
+        {
+            ReadProcTables(port, sockets);
+        }
+
+        return sockets;
+    }
+
+    /// <summary>The fallback where sock_diag cannot be used: the LISTEN rows of /proc/net/tcp and tcp6 (costly on a busy host).</summary>
+    private static void ReadProcTables(int port, List<ListeningSocket> into)
+    {
         if (!OperatingSystem.IsLinux())
         {
-            return sockets;
+            return;
         }
 
         foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
@@ -109,15 +132,21 @@ internal static class PortOwnerLookup
                 continue;
             }
 
-            foreach (var socket in ParseListeners(text))
+            foreach (var (endPoint, inode) in ParseListeners(text))
             {
-                if (socket.EndPoint.Port == port && Accepts(socket.EndPoint.Address, address))
+                if (endPoint.Port == port)
                 {
-                    sockets.Add(socket);
+                    into.Add(new ListeningSocket(endPoint, inode, CgroupId: 0, Uid: 0));
                 }
             }
         }
+    }
 
+    /// <summary>The listening sockets on <paramref name="port"/> as /proc/net/tcp and tcp6 show them, for tests to hold sock_diag's answer against.</summary>
+    internal static List<ListeningSocket> ReadProcTables(int port)
+    {
+        var sockets = new List<ListeningSocket>();
+        ReadProcTables(port, sockets);
         return sockets;
     }
 

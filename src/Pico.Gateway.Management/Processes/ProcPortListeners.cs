@@ -1,11 +1,11 @@
 namespace Pico.Gateway.Management.Processes;
 
-/// <summary>The listening sockets and their holders as /proc shows them (Linux); elsewhere no socket is ever seen, so nothing is checked.</summary>
+/// <summary>The listening sockets and their holders as the kernel lists them (sock_diag, else /proc/net/tcp) and /proc shows their holders (Linux); elsewhere no socket is ever seen, so nothing is checked.</summary>
 internal sealed class ProcPortListeners : IPortListeners
 {
     public static readonly ProcPortListeners Instance = new();
 
-    public IReadOnlyList<long> ListeningInodes(Uri endpoint) => PortOwnerLookup.FindListeningInodes(endpoint);
+    public IReadOnlyList<ListeningSocket> ListeningSockets(Uri endpoint) => PortOwnerLookup.FindListeningSockets(endpoint);
 
     public bool HoldsAny(int pid, IReadOnlySet<long> inodes) => PortOwnerLookup.HoldsAny(pid, inodes);
 

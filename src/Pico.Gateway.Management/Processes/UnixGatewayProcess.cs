@@ -106,6 +106,14 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         }
     }
 
+    public bool OwnsCgroupId(ulong cgroupId)
+    {
+        lock (_signalGate)
+        {
+            return !_reaped && _tree.OwnsCgroupId(cgroupId);
+        }
+    }
+
     /// <summary>Stops reading output: what is in the pipes is still read, then the readers end even if an escapee holds the pipes.</summary>
     public void Dispose()
     {

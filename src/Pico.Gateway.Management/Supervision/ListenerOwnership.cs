@@ -4,11 +4,12 @@ namespace Pico.Gateway.Management.Supervision;
 
 /// <summary>
 /// Tells, for one run, whether the socket that answered a probe belongs to the gateway's own tree (issue 9, port holders): a stranger
-/// listening on the health port must never make the gateway look healthy. Cheap first: the LISTEN rows of /proc/net/tcp for the
-/// probed port give the socket's inode, which is looked for among the descriptors of the tree's processes that can be listed
-/// without a scan (a cgroup's members, the leader and its descendants). Only when none holds it are all processes scanned, to find
-/// a holder the tree still claims (a daemon that carries the run's cookie) or to name the stranger. The verdict is kept per socket
-/// inode: while the same socket listens, asking again reads /proc/net/tcp only.
+/// listening on the health port must never make the gateway look healthy. Cheap first: the kernel's list of listeners on the probed
+/// port (sock_diag) gives each socket's inode and the cgroup it was created in; a socket made in the run's cgroup is the gateway's
+/// outright. Otherwise the inode is looked for among the descriptors of the tree's processes that can be listed without a scan (a
+/// cgroup's members, the leader and its descendants). Only when none holds it are all processes scanned, to find a holder the tree
+/// still claims (a daemon that carries the run's cookie) or to name the stranger. The verdict is kept per socket inode: while the
+/// same socket listens, asking again reads the listener list only.
 /// </summary>
 internal sealed class ListenerOwnership
 {
@@ -19,34 +20,50 @@ internal sealed class ListenerOwnership
     /// <summary>The verdict on whatever listens at <paramref name="endpoint"/> now, from the cache when it is the same socket.</summary>
     public ListenerVerdict Judge(IGatewayProcess process, Uri endpoint, IPortListeners listeners)
     {
-        var inodes = listeners.ListeningInodes(endpoint);
-        if (inodes.Count == 0)
+        var sockets = listeners.ListeningSockets(endpoint);
+        if (sockets.Count == 0)
         {
             // Nothing listens there that this host can see (a remote host, another network namespace, not Linux, or the listener
             // closed since it answered): there is nothing to hold against the answer.
             return ListenerVerdict.Unchecked;
         }
 
+        var inodes = new long[sockets.Count];
+        for (var i = 0; i < inodes.Length; i++)
+        {
+            inodes[i] = sockets[i].Inode;
+        }
+
         lock (_gate)
         {
-            if (inodes.SequenceEqual(_inodes))
+            if (inodes.AsSpan().SequenceEqual(_inodes))
             {
                 return _verdict;
             }
         }
 
-        var verdict = Decide(process, [.. inodes], listeners);
+        var verdict = Decide(process, sockets, listeners);
         lock (_gate)
         {
-            _inodes = [.. inodes];
+            _inodes = inodes;
             _verdict = verdict;
         }
 
         return verdict;
     }
 
-    internal static ListenerVerdict Decide(IGatewayProcess process, HashSet<long> inodes, IPortListeners listeners)
+    internal static ListenerVerdict Decide(IGatewayProcess process, IReadOnlyList<ListeningSocket> sockets, IPortListeners listeners)
     {
+        foreach (var socket in sockets)
+        {
+            // Created in the run's cgroup: only the gateway's tree can be there, and no descriptor needs reading.
+            if (socket.CgroupId != 0 && process.OwnsCgroupId(socket.CgroupId))
+            {
+                return ListenerVerdict.Own;
+            }
+        }
+
+        var inodes = sockets.Select(socket => socket.Inode).ToHashSet();
         foreach (var pid in process.ListTreeWithoutScan())
         {
             if (listeners.HoldsAny(pid, inodes))

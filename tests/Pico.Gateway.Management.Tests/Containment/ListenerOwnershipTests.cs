@@ -1,3 +1,4 @@
+using System.Net;
 using Pico.Gateway.Management.Processes;
 using Pico.Gateway.Management.Processes.Containment;
 using Pico.Gateway.Management.Supervision;
@@ -21,6 +22,29 @@ public sealed class ListenerOwnershipTests
 
         Assert.Same(ListenerVerdict.Own, verdict);
         Assert.Equal(0, listeners.Scans);
+    }
+
+    [Fact]
+    public void A_socket_created_in_the_runs_cgroup_counts_without_reading_any_descriptor()
+    {
+        var listeners = new FakeListeners { Inodes = [501], CgroupIds = { [501] = 7001 } };
+
+        var verdict = new ListenerOwnership().Judge(new FakeTree(leader: 40, cheap: [40], cgroups: [7000, 7001]), Endpoint, listeners);
+
+        Assert.Same(ListenerVerdict.Own, verdict);
+        Assert.Equal((0, 0), (listeners.DescriptorReads, listeners.Scans));
+    }
+
+    [Fact]
+    public void A_socket_from_another_cgroup_is_still_looked_for_among_the_descriptors()
+    {
+        // Created elsewhere (handed in from outside, or a kernel that reports no cgroup): the descriptors decide.
+        var listeners = new FakeListeners { Inodes = [501], CgroupIds = { [501] = 1 }, Holders = { [900] = [501] } };
+
+        var verdict = new ListenerOwnership().Judge(new FakeTree(leader: 40, cheap: [40], cgroups: [7000]), Endpoint, listeners);
+
+        Assert.Equal("pid 900", verdict.Stranger);
+        Assert.Equal((1, 1), (listeners.DescriptorReads, listeners.Scans));
     }
 
     [Fact]
@@ -110,7 +134,10 @@ public sealed class ListenerOwnershipTests
 
         public int Scans { get; private set; }
 
-        public IReadOnlyList<long> ListeningInodes(Uri endpoint) => Inodes;
+        public Dictionary<long, ulong> CgroupIds { get; } = [];
+
+        public IReadOnlyList<ListeningSocket> ListeningSockets(Uri endpoint) =>
+            [.. Inodes.Select(inode => new ListeningSocket(new IPEndPoint(IPAddress.Loopback, endpoint.Port), inode, CgroupIds.GetValueOrDefault(inode), 0))];
 
         public bool HoldsAny(int pid, IReadOnlySet<long> inodes)
         {
@@ -127,7 +154,7 @@ public sealed class ListenerOwnershipTests
         public string? CommandLineOf(int pid) => CommandLines.GetValueOrDefault(pid);
     }
 
-    private sealed class FakeTree(int leader, int[] cheap, int[]? claimed = null) : IGatewayProcess
+    private sealed class FakeTree(int leader, int[] cheap, int[]? claimed = null, ulong[]? cgroups = null) : IGatewayProcess
     {
         public int Id => leader;
 
@@ -144,6 +171,8 @@ public sealed class ListenerOwnershipTests
         public bool IsInTree(int pid) => cheap.Contains(pid) || (claimed ?? []).Contains(pid);
 
         public IReadOnlyList<int> ListTreeWithoutScan() => cheap;
+
+        public bool OwnsCgroupId(ulong cgroupId) => (cgroups ?? []).Contains(cgroupId);
 
         public void SignalTerminate()
         {

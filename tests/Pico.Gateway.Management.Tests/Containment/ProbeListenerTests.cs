@@ -70,6 +70,12 @@ public sealed class ProbeListenerTests(ITestOutputHelper output)
 
         Assert.Equal((started.ProcessId, mode), (running.ProcessId, running.ContainmentMode));
         Assert.Equal(started.ProcessId, PortOwnerLookup.FindListener(new Uri(gateway.Options.HealthCheckUrl))?.ProcessId);
+        if (mode == GatewayContainmentMode.Cgroup)
+        {
+            // The shortcut the check takes in cgroup containment: the socket says it was made in the run's cgroup.
+            var socket = Assert.Single(PortOwnerLookup.FindListeningSockets(new Uri(gateway.Options.HealthCheckUrl)));
+            Assert.Equal(CgroupDirectory.IdOf(ContainmentMachine.CgroupDirectoryOf(started.ProcessId!.Value)), socket.CgroupId);
+        }
     }
 
     [Theory]

@@ -17,6 +17,18 @@ internal sealed class CgroupDirectory(string path)
     /// <summary>Gets a value indicating whether the kernel has cgroup.kill (5.14+), which kills every member at once, forks included.</summary>
     public bool HasKillFile => File.Exists(System.IO.Path.Combine(Path, "cgroup.kill"));
 
+    /// <summary>
+    /// The cgroup id of the cgroup v2 directory at <paramref name="path"/>, which is its inode number in the cgroup2 file system (what
+    /// sock_diag reports as a socket's INET_DIAG_CGROUP_ID); 0 when it cannot be read.
+    /// </summary>
+    public static unsafe ulong IdOf(string path)
+    {
+        var buffer = stackalloc byte[LibC.StatxSize];
+        return OperatingSystem.IsLinux() && LibC.statx(LibC.AT_FDCWD, path, 0, LibC.STATX_INO, buffer) == 0
+            ? *(ulong*)(buffer + LibC.StatxInoOffset)
+            : 0;
+    }
+
     public static CgroupDirectory Create(string path)
     {
         Directory.CreateDirectory(path);

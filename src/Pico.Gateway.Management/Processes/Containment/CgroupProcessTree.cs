@@ -11,6 +11,7 @@ namespace Pico.Gateway.Management.Processes.Containment;
 internal sealed class CgroupProcessTree(CgroupDirectory cgroup, string cgroupPath, RunCookie cookie, bool useKillFile, ILogger logger) : ProcessTree
 {
     private int _removed;
+    private ulong _id;
 
     public CgroupDirectory Cgroup { get; } = cgroup;
 
@@ -91,6 +92,45 @@ internal sealed class CgroupProcessTree(CgroupDirectory cgroup, string cgroupPat
         }
 
         return members;
+    }
+
+    /// <summary>
+    /// The run's own cgroup first, whose id is read once (a directory keeps its inode while it exists); only for another id are the
+    /// cgroups the gateway made below it looked at, usually none.
+    /// </summary>
+    public override bool OwnsCgroupId(ulong cgroupId)
+    {
+        if (cgroupId == 0)
+        {
+            return false;
+        }
+
+        if (_id == 0)
+        {
+            _id = CgroupDirectory.IdOf(Cgroup.Path);
+        }
+
+        if (cgroupId == _id)
+        {
+            return true;
+        }
+
+        try
+        {
+            foreach (var below in Directory.EnumerateDirectories(Cgroup.Path, "*", SearchOption.AllDirectories))
+            {
+                if (CgroupDirectory.IdOf(below) == cgroupId)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Removed while we looked.
+        }
+
+        return false;
     }
 
     public override void Release()

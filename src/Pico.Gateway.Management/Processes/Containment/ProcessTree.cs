@@ -71,6 +71,9 @@ internal abstract class ProcessTree
         return members;
     }
 
+    /// <summary>Whether <paramref name="cgroupId"/> is the id of the run's cgroup v2 or of one below it; false for a tree that is no cgroup.</summary>
+    public virtual bool OwnsCgroupId(ulong cgroupId) => false;
+
     /// <summary>Releases what the tree holds once its leader is reaped (the cgroup directory); a no-op for the others.</summary>
     public virtual void Release()
     {
