@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Pico.Gateway.Management.SampleHost.Hosting;
+
+namespace Pico.Gateway.Management.SampleHost.Tests.Hosting;
+
+public sealed class DroppedClientsReclaimerTests
+{
+    [Fact]
+    public void A_burst_of_drops_is_followed_by_one_collection_once_the_drops_stop()
+    {
+        var time = new FakeTimeProvider();
+        var pools = new BoundedMemoryPoolFactory(time);
+        var pool = (BoundedBlockMemoryPool)pools.Create();
+        Enumerable.Range(0, BoundedMemoryPoolFactory.MinPooledBlocks + 50).Select(_ => pool.Rent()).ToList().ForEach(block => block.Dispose());
+        using var reclaimer = new DroppedClientsReclaimer(time, NullLoggerFactory.Instance, Configuration(), pools);
+
+        for (var i = 0; i < DroppedClientsReclaimer.MinDrops * 2; i++)
+        {
+            reclaimer.ClientDropped();
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(0, reclaimer.Collections);
+        time.Advance(DroppedClientsReclaimer.QuietPeriod);
+        Assert.Equal(1, reclaimer.Collections);
+        Assert.Equal(BoundedMemoryPoolFactory.MinPooledBlocks, pool.PooledBlocks);
+        time.Advance(DroppedClientsReclaimer.QuietPeriod * 10);
+        Assert.Equal(1, reclaimer.Collections);
+    }
+
+    [Fact]
+    public void A_few_drops_are_not_worth_a_full_collection()
+    {
+        var time = new FakeTimeProvider();
+        using var reclaimer = new DroppedClientsReclaimer(time, NullLoggerFactory.Instance, Configuration());
+
+        for (var i = 0; i < DroppedClientsReclaimer.MinDrops - 1; i++)
+        {
+            reclaimer.ClientDropped();
+        }
+
+        time.Advance(DroppedClientsReclaimer.QuietPeriod * 2);
+        Assert.Equal(0, reclaimer.Collections);
+    }
+
+    [Fact]
+    public void The_setting_switches_the_collection_off()
+    {
+        var time = new FakeTimeProvider();
+        using var reclaimer = new DroppedClientsReclaimer(time, NullLoggerFactory.Instance, Configuration((DroppedClientsReclaimer.EnabledKey, "false")));
+
+        for (var i = 0; i < DroppedClientsReclaimer.MinDrops * 2; i++)
+        {
+            reclaimer.ClientDropped();
+        }
+
+        time.Advance(DroppedClientsReclaimer.QuietPeriod * 2);
+        Assert.Equal(0, reclaimer.Collections);
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(pair => pair.Key, pair => (string?)pair.Value)).Build();
+}
