@@ -53,6 +53,7 @@ internal static class IdleRunner
             }
 
             await Task.Delay(FirstWindowAt);
+            var startup = hosts.ToDictionary(host => host.Name, host => CpuMeter.TotalMs(host.Pid));
             var windows = new List<double>();
             var figures = hosts.ToDictionary(host => host.Name, _ => new List<(double Perf, double Ticks)>());
             while (true)
@@ -75,11 +76,11 @@ internal static class IdleRunner
             var report = new StringBuilder();
             report.AppendLine(CultureInfo.InvariantCulture, $"Idle CPU per 5 s (perf task-clock, ticks in brackets), {window.TotalSeconds} s windows; environment: {(environment.Count == 0 ? "defaults" : string.Join(", ", environment.Select(pair => $"{pair.Key}={pair.Value}")))}; load average at the end {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3])}.");
             report.AppendLine();
-            report.AppendLine("| host | " + string.Join(" | ", windows.Select(start => string.Create(CultureInfo.InvariantCulture, $"from {start:0} s"))) + " |");
-            report.AppendLine("|---|" + string.Concat(windows.Select(_ => "---|")));
+            report.AppendLine("| host | CPU in the first 20 s (ticks) | " + string.Join(" | ", windows.Select(start => string.Create(CultureInfo.InvariantCulture, $"from {start:0} s"))) + " |");
+            report.AppendLine("|---|---|" + string.Concat(windows.Select(_ => "---|")));
             foreach (var (name, _) in hosts)
             {
-                report.AppendLine($"| {name} | " + string.Join(" | ", figures[name].Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Perf:0.00} ms ({f.Ticks:0.0})"))) + " |");
+                report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {startup[name]:0} ms | ") + string.Join(" | ", figures[name].Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Perf:0.00} ms ({f.Ticks:0.0})"))) + " |");
             }
 
             Console.WriteLine(report);

@@ -59,7 +59,7 @@ internal static class GatewayEventsEndpoint
         if (queue.HasOverflowed)
         {
             clients.Dropped();
-            services.GetService<DroppedClientsReclaimer>()?.ClientDropped();
+            services.GetService<BurstMemoryReclaimer>()?.ClientDropped();
             SampleHostLog.EventClientDropped(logger, context.Connection.RemoteIpAddress?.ToString(), ClientQueueCapacity, queue.MaxUnsentBytes);
             context.Abort();
         }

@@ -17,13 +17,14 @@ internal static class KestrelMemory
     /// </summary>
     public const int MaxWriteBufferSize = 16 * 1024;
 
-    /// <summary>Gives Kestrel this host's pool (<see cref="BoundedMemoryPoolFactory"/>), the smaller write buffer, and the reclaimer of dropped clients' memory.</summary>
+    /// <summary>Gives Kestrel this host's pool (<see cref="BoundedMemoryPoolFactory"/>), the smaller write buffer, and the reclaimer of a burst's memory (dropped clients, a log flood).</summary>
     public static void Apply(IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<BoundedMemoryPoolFactory>();
         services.AddSingleton<IMemoryPoolFactory<byte>>(provider => provider.GetRequiredService<BoundedMemoryPoolFactory>());
-        services.AddSingleton<DroppedClientsReclaimer>();
+        services.AddSingleton<BurstMemoryReclaimer>();
+        services.AddSingleton<ILogSink>(provider => provider.GetRequiredService<BurstMemoryReclaimer>());
         services.Configure<SocketTransportOptions>(options => options.MaxWriteBufferSize = MaxWriteBufferSize);
     }
 }
