@@ -71,6 +71,11 @@ internal static class SampleHostFlood
             report.AppendLine(CultureInfo.InvariantCulture, $"| {lines:N0} lines | {Mib(idle.Rss)} ({Mib(idle.Anonymous)}) | {Mib(peak)} | {Mib(rightAfter.Rss)} | {Mib(later.Rss)} ({Mib(later.Anonymous)}) | {(later.Rss - idle.Rss) / idle.Rss * 100:+0.0;-0.0} % | {load} |");
         }
 
+        foreach (var line in host.Output.Split('\n').Where(line => line.Contains("Reclaimed memory", StringComparison.Ordinal)))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"\nThe host's log: {line.Trim()}");
+        }
+
         Console.WriteLine(report);
         if (options.Get("out") is { } outPath)
         {
