@@ -55,6 +55,9 @@ internal sealed class BenchSampleHost : IAsyncDisposable
         }
 
         info.Environment["PICOCLAW_CONFIG"] = config;
+
+        // picoclaw's own .picoclaw.pid is looked for beside the config: a real gateway started elsewhere is never measured.
+        info.Environment["PICOCLAW_HOME"] = Path.GetDirectoryName(config)!;
         var host = new BenchSampleHost(await SampleHostProcess.StartAsync(info, TimeSpan.FromSeconds(60)));
         try
         {
