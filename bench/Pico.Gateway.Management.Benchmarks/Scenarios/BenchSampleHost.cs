@@ -62,6 +62,8 @@ internal sealed class BenchSampleHost : IAsyncDisposable
         }
 
         info.Environment["PICOCLAW_CONFIG"] = config;
+        // picoclaw's own .picoclaw.pid is looked for beside the config: a real gateway started elsewhere is never measured.
+        info.Environment["PICOCLAW_HOME"] = Path.GetDirectoryName(config)!;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
