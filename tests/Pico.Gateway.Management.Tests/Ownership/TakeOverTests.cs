@@ -25,7 +25,8 @@ public sealed class TakeOverTests : IDisposable
             o.PidFilePath = PidFile;
             o.AutoStart = autoStart;
         });
-        Assert.Equal(GatewayStatus.Error, waiting.Manager.Current.Status);
+        // Supervision begins off the constructor's thread: the refusal is an event to wait for, not a state to read at once.
+        await waiting.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Error).WaitAsync(Guard);
         await owner.DisposeAsync();
         waiting.Probe.Answer = HealthProbeResult.Healthy();
 
@@ -57,6 +58,7 @@ public sealed class TakeOverTests : IDisposable
                 o.AutoStart = true;
             },
             locator: locator);
+        await waiting.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Error).WaitAsync(Guard);
         await owner.DisposeAsync();
 
         await waiting.Manager.TickAsync(CancellationToken.None).WaitAsync(Guard);
@@ -72,6 +74,7 @@ public sealed class TakeOverTests : IDisposable
         await using var owner = new ManagerFixture(o => o.PidFilePath = PidFile);
         var locator = new FakeGatewayLocator { Found = new ExternalGateway(4242) };
         await using var waiting = new ManagerFixture(o => o.PidFilePath = PidFile, locator: locator);
+        await waiting.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Error).WaitAsync(Guard);
 
         await waiting.Manager.TickAsync(CancellationToken.None).WaitAsync(Guard);
 
