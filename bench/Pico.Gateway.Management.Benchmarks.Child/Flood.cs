@@ -11,6 +11,17 @@ internal static class Flood
     public static int Run(int count, bool perLineWrites, Stamps stamps, long started)
     {
         var writing = Stamps.Now();
+        Write(count, perLineWrites);
+        var done = Stamps.Now();
+        stamps.Write("main", started);
+        stamps.Write("flood-start", writing);
+        stamps.Write("flood-end", done);
+        return 0;
+    }
+
+    /// <summary>Writes "line 1".."line <paramref name="count"/>" to stdout.</summary>
+    public static void Write(int count, bool perLineWrites)
+    {
         using (var buffered = perLineWrites ? Console.OpenStandardOutput() : new BufferedStream(Console.OpenStandardOutput(), 1024 * 1024))
         {
             Span<byte> line = stackalloc byte["line "u8.Length + 12];
@@ -23,11 +34,5 @@ internal static class Flood
                 buffered.Write(line[..("line "u8.Length + written + 1)]);
             }
         }
-
-        var done = Stamps.Now();
-        stamps.Write("main", started);
-        stamps.Write("flood-start", writing);
-        stamps.Write("flood-end", done);
-        return 0;
     }
 }

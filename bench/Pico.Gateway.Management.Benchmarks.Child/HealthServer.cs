@@ -117,6 +117,23 @@ internal static class HealthServer
                     }
 
                     var head = buffer.AsSpan(0, end);
+                    if (head.StartsWith("GET /flood?lines="u8))
+                    {
+                        // A flood on demand, so a supervisor's memory can be measured idle, right after and long after, with the gateway running throughout.
+                        var digits = head["GET /flood?lines="u8.Length..];
+                        var lines = int.Parse(Encoding.ASCII.GetString(digits[..digits.IndexOf((byte)' ')]), System.Globalization.CultureInfo.InvariantCulture);
+                        lock (Healthy)
+                        {
+                            Flood.Write(lines, perLineWrites: false);
+                        }
+
+                        connection.Send(Healthy);
+                        var rest = end + 4;
+                        buffer.AsSpan(rest, filled - rest).CopyTo(buffer);
+                        filled -= rest;
+                        continue;
+                    }
+
                     var healthy = head.StartsWith("GET /health "u8);
                     // Stamped as the answer is handed to the kernel: after the send, this thread may run only once the probe has its answer.
                     var sent = Stamps.Now();

@@ -13,7 +13,8 @@ internal static class Program
         usage: Pico.Gateway.Management.Benchmarks.Child <mode> [options]
           healthy --port N [--stamps FILE] [--body-bytes B]
                                                 serve GET /health (200, JSON object) on 127.0.0.1:N until SIGTERM; with B,
-                                                a B-byte body that changes on every answer (seq, t = monotonic ns)
+                                                a B-byte body that changes on every answer (seq, t = monotonic ns);
+                                                GET /flood?lines=N writes N lines to stdout as flood does, then answers 200
           flood [--lines N] [--per-line-writes 1] [--stamps FILE]
                                                 write N short lines ("line 1".."line N") to stdout (1 MiB writes, or one per line), then exit 0
           exit [--code C]                       exit at once with code C

@@ -7,6 +7,7 @@ namespace Pico.Gateway.Management.Benchmarks;
 
 /// <summary>
 /// <c>scenarios ...</c>: the end-to-end scenario table; <c>stuck-clients ...</c>: the event stream under 500 clients that never read; <c>peers ...</c>: the same child under supervisord, PM2 and us;
+/// <c>idle ...</c>: hosts' idle CPU over a longer warm-up; <c>host-flood ...</c>: the sample host's memory around log floods;
 /// anything else goes to BenchmarkDotNet (<c>--filter *</c> runs every micro benchmark).
 /// </summary>
 public static class Program
@@ -21,6 +22,16 @@ public static class Program
         if (args is ["stuck-clients", .. var stuckArgs])
         {
             return await StuckClientsScenario.RunAsync(stuckArgs);
+        }
+
+        if (args is ["idle", .. var idleArgs])
+        {
+            return await Idle.IdleRunner.RunAsync(idleArgs);
+        }
+
+        if (args is ["host-flood", .. var floodArgs])
+        {
+            return await Idle.SampleHostFlood.RunAsync(floodArgs);
         }
 
         if (args is ["console-host", .. var hostArgs])

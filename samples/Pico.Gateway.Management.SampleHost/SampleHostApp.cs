@@ -5,6 +5,7 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Pico.Gateway.Management.SampleHost.Api;
 using Pico.Gateway.Management.SampleHost.Diagnostics;
+using Pico.Gateway.Management.SampleHost.Hosting;
 using Pico.Gateway.Management.SampleHost.Picoclaw;
 using Pico.Gateway.Management.SampleHost.Security;
 
@@ -43,6 +44,7 @@ public static class SampleHostApp
         builder.Services.TryAddSingleton(setup);
         builder.Services.TryAddSingleton(accessToken);
         builder.Services.TryAddSingleton<EventStreamClients>();
+        KestrelMemory.Apply(builder.Services);
         builder.Services.AddGatewayManagement(options =>
             {
                 setup.ApplyDefaults(options, configuration);

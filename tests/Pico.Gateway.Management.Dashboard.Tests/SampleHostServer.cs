@@ -46,6 +46,8 @@ internal sealed class SampleHostServer : IAsyncDisposable
             $"--PICOCLAW_CONFIG={configPath}",
             // The bundled demo gateway, even on a machine with a real picoclaw on PATH.
             $"--PICOCLAW_BINARY={SampleHostProcess.DemoGatewayBesideTests}",
+            // And never a real picoclaw started elsewhere on this machine (its .picoclaw.pid is looked for here).
+            $"--PICOCLAW_HOME={directory}",
             $"--SampleHost:AccessToken={accessToken}",
             .. extraArgs,
         ];

@@ -62,6 +62,9 @@ internal static class CpuMeter
         }
     }
 
+    /// <summary>The CPU a process has used since it started (kernel tick accounting: utime+stime), in milliseconds.</summary>
+    public static double TotalMs(int pid) => Ticks(pid) * 1000.0 / 100;
+
     private static long Ticks(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");

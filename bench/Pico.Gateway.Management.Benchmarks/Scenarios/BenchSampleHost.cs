@@ -25,11 +25,18 @@ internal sealed class BenchSampleHost : IAsyncDisposable
 
     public HttpClient Client => _host.Client;
 
+    /// <summary>Gets everything the host printed so far.</summary>
+    public string Output => _host.Output;
+
     /// <summary>Starts the host: <c>dotnet</c> with the built dll, or a Native AOT build of it when <paramref name="aotExecutable"/> is given.</summary>
     public static Task<BenchSampleHost> StartAsync(string directory, string? aotExecutable = null) => StartAsync(directory, aotExecutable, gatewayArguments: null);
 
     /// <summary>Starts the host with more command-line configuration, given the gateway port its config names (a gateway of the scenario's own, say).</summary>
-    public static async Task<BenchSampleHost> StartAsync(string directory, string? aotExecutable, Func<int, IEnumerable<string>>? gatewayArguments)
+    public static Task<BenchSampleHost> StartAsync(string directory, string? aotExecutable, Func<int, IEnumerable<string>>? gatewayArguments) =>
+        StartAsync(directory, aotExecutable, gatewayArguments, environment: null);
+
+    /// <summary>As above, with variables added to the host's environment (runtime settings such as <c>DOTNET_TieredPGO</c>).</summary>
+    public static async Task<BenchSampleHost> StartAsync(string directory, string? aotExecutable, Func<int, IEnumerable<string>>? gatewayArguments, IReadOnlyDictionary<string, string>? environment)
     {
         var gatewayPort = FreePort.Next();
         var config = Path.Combine(directory, "config.json");
@@ -55,6 +62,13 @@ internal sealed class BenchSampleHost : IAsyncDisposable
         }
 
         info.Environment["PICOCLAW_CONFIG"] = config;
+        // picoclaw's own .picoclaw.pid is looked for beside the config: a real gateway started elsewhere is never measured.
+        info.Environment["PICOCLAW_HOME"] = Path.GetDirectoryName(config)!;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var host = new BenchSampleHost(await SampleHostProcess.StartAsync(info, TimeSpan.FromSeconds(60)));
         try
         {

@@ -60,6 +60,9 @@ internal sealed class OursHarness : IAsyncDisposable
 
     public EventWatcher Events { get; } = new();
 
+    /// <summary>Gets when the last <see cref="StartRunningAsync"/>'s StartAsync returned (CLOCK_MONOTONIC ns).</summary>
+    public long LastStartAnswered { get; private set; }
+
     public static OursHarness Healthy(string directory) => new(directory, ["healthy", "--port", "{port}"]);
 
     /// <summary>Starts the gateway and waits for its running event: the pid, the start request's stamp and the event's stamp.</summary>
@@ -68,6 +71,7 @@ internal sealed class OursHarness : IAsyncDisposable
         var sequence = Manager.Current.Sequence;
         var requested = Clock.Now();
         var started = await Manager.StartAsync();
+        LastStartAnswered = Clock.Now();
         var pid = started.ProcessId ?? throw new InvalidOperationException($"start failed: {started.Outcome} {started.Message}");
         var (_, running) = await Events.WaitAsync(sequence, e => e.Status == GatewayStatus.Running && e.ProcessId == pid);
         return (pid, requested, running);

@@ -31,6 +31,7 @@ internal static class OursScenarios
             into["readiness"].Add(Clock.Ms(running - first200));
             into["readiness.listen"].Add(Clock.Ms(running - listen));
             into["readiness.spawn"].Add(Clock.Ms(running - requested));
+            into["start.answer"].Add(Clock.Ms(ours.LastStartAnswered - requested));
             into["graceful"].Add(Clock.Ms(stopped - exited));
             into["graceful.request"].Add(Clock.Ms(stopped - stopRequested));
         }

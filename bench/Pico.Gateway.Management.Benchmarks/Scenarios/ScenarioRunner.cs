@@ -165,6 +165,11 @@ internal static class ScenarioRunner
             table.Row("4", "… request → the new gateway's first 200 (our probe's)", Ms("restart.first200"), "", null);
         }
 
+        if (m.Has("start.answer"))
+        {
+            table.Row("11", "start request → `StartAsync` answered, in process (spawn included; cgroup containment, pipes)", Ms("start.answer"), "", null);
+        }
+
         if (m.Has("crashRestart"))
         {
             var own = m.Median("own.start");

@@ -25,9 +25,11 @@ internal static class StuckClientsScenario
         var afterSeconds = Option(args, "--after", 30);
         var outPath = args.SkipWhile(arg => arg != "--out").Skip(1).FirstOrDefault();
 
+        var hostArguments = args.Select((arg, i) => (arg, i)).Where(pair => pair.arg == "--host-arg" && pair.i + 1 < args.Length).Select(pair => args[pair.i + 1]).ToArray();
         using var directory = new TempDirectory("pico-stuck");
         await using var host = await BenchSampleHost.StartAsync(directory.Path, aotExecutable: null, port =>
         [
+            .. hostArguments,
             $"--Gateway:ExecutablePath={Paths.Child}",
             "--Gateway:Arguments:0=healthy",
             "--Gateway:Arguments:1=--port",
@@ -88,7 +90,13 @@ internal static class StuckClientsScenario
         report.AppendLine(CultureInfo.InvariantCulture, $"| RSS {afterSeconds} s after they closed | {Mib(after)} ({(after - idle) / idle * 100:+0.0;-0.0} % of idle) | within 10 % of idle | {Verdict(Math.Abs(after - idle) <= idle * 0.10)} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| of which anonymous: idle, end of hold, after | {Mib(idleAnonymous)}, {Mib(holdAnonymous)}, {Mib(afterAnonymous)} | | |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| GC settings of the run (DOTNET_GC* in the environment) | {GcEnvironment()} | | |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| host arguments of the run | {(hostArguments.Length == 0 ? "none" : string.Join(' ', hostArguments))} | | |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| stuck clients the host dropped | {dropped} of {clients} | | |");
+        foreach (var line in host.Output.Split('\n').Where(line => line.Contains("Reclaimed memory", StringComparison.Ordinal)))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"| the host's log | {line.Trim()} | | |");
+        }
+
         foreach (var phase in new[] { "idle", "stuck", "after" })
         {
             var latencies = normal.Latencies(phase);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
 using Pico.Gateway.Management.SampleHost.Diagnostics;
+using Pico.Gateway.Management.SampleHost.Hosting;
 
 namespace Pico.Gateway.Management.SampleHost.Api;
 
@@ -58,6 +59,7 @@ internal static class GatewayEventsEndpoint
         if (queue.HasOverflowed)
         {
             clients.Dropped();
+            services.GetService<BurstMemoryReclaimer>()?.ClientDropped();
             SampleHostLog.EventClientDropped(logger, context.Connection.RemoteIpAddress?.ToString(), ClientQueueCapacity, queue.MaxUnsentBytes);
             context.Abort();
         }

@@ -34,6 +34,9 @@ internal static partial class SampleHostLog
     [LoggerMessage(EventId = 9, EventName = "EventClientDropped", Level = LogLevel.Warning, Message = "Dropped event-stream client {RemoteAddress}: it fell {Capacity} messages or {MaxUnsentBytes} bytes behind")]
     public static partial void EventClientDropped(ILogger logger, string? remoteAddress, int capacity, long maxUnsentBytes);
 
+    [LoggerMessage(EventId = 80, EventName = "MemoryReclaimed", Level = LogLevel.Information, Message = "Reclaimed memory after a burst ({Dropped} dropped event-stream clients, {Lines} gateway lines): one full compacting collection took {PauseMs:0.0} ms, committed heap {CommittedBeforeMiB:0.0} -> {CommittedAfterMiB:0.0} MiB")]
+    public static partial void MemoryReclaimed(ILogger logger, long dropped, long lines, double pauseMs, double committedBeforeMiB, double committedAfterMiB);
+
     [LoggerMessage(EventId = 70, EventName = "ConfigWatchStarted", Level = LogLevel.Debug, Message = "Watching {ConfigPath}: a change re-evaluates the start conditions and restart-required at once")]
     public static partial void ConfigWatchStarted(ILogger logger, string configPath);
 

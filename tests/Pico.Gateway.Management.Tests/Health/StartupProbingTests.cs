@@ -90,6 +90,24 @@ public sealed class StartupProbingTests
     }
 
     [Fact]
+    public async Task The_next_start_is_probed_densely_around_the_time_the_last_one_took_to_answer()
+    {
+        await using var fixture = new ManagerFixture();
+        int[] curve = [5, 5, 5, 5, 5, 5, 5, 5, 5, 6, 7, 8, 9, 10, 11];
+
+        // First start, nothing learned: the curve's probes at 0, 5, ..., 96, 108 ms, then 122 ms answers.
+        var first = await StartAndTimeRunningAsync(fixture, [.. curve, 12, 14]);
+        await (await fixture.Manager.StopAsync()).Exited.WaitAsync(TestTimeouts.Wait);
+
+        // Second start, 122 ms learned: the wait after 96 ms ends where the window [106.75, 152.5] ms begins, which is probed every
+        // 2 ms: 107, 109, then 111 answers.
+        var second = await StartAndTimeRunningAsync(fixture, [.. curve, 11, 2, 2]);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(122), first);
+        Assert.Equal(TimeSpan.FromMilliseconds(111), second);
+    }
+
+    [Fact]
     public async Task The_last_probe_outcome_is_published_in_words_when_it_changes()
     {
         await using var fixture = new ManagerFixture();
@@ -192,6 +210,30 @@ public sealed class StartupProbingTests
         var result = outcome == HealthProbeOutcome.Unhealthy ? HealthProbeResult.Unhealthy(statusCode!.Value, description) : HealthProbeResult.Unreachable(description!);
 
         Assert.Equal(words, ReadinessWords.Of(result));
+    }
+
+    /// <summary>Starts a gateway that answers healthy from 110 ms on, advancing the clock by each expected wait in turn.</summary>
+    private static async Task<TimeSpan> StartAndTimeRunningAsync(ManagerFixture fixture, int[] waitsMs)
+    {
+        var sequence = fixture.Manager.Current.Sequence;
+        fixture.Probe.Answer = HealthProbeResult.Unreachable("connection refused");
+        var begun = fixture.Time.GetUtcNow();
+        await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
+        var elapsed = 0;
+        foreach (var wait in waitsMs)
+        {
+            elapsed += wait;
+            if (elapsed >= 110)
+            {
+                fixture.Probe.Answer = HealthProbeResult.Healthy();
+            }
+
+            // Each wait must be the one armed after the probe before it, or this times out.
+            await fixture.Time.AdvanceToTimerAsync(TimeSpan.FromMilliseconds(wait)).WaitAsync(TestTimeouts.Wait);
+        }
+
+        var running = await fixture.Recorder.WaitForAsync(e => e.Sequence > sequence && e.Status == GatewayStatus.Running);
+        return running.Timestamp - begun;
     }
 
     private static int ProbesUntil(TimeSpan end, GatewayOptions options, TimeSpan? expected)

@@ -25,22 +25,24 @@ public sealed class TakeOverTests : IDisposable
             o.PidFilePath = PidFile;
             o.AutoStart = autoStart;
         });
-        Assert.Equal(GatewayStatus.Error, waiting.Manager.Current.Status);
+        // Supervision begins off the constructor's thread: the refusal is an event to wait for, not a state to read at once.
+        await waiting.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Error).WaitAsync(Guard);
         await owner.DisposeAsync();
         waiting.Probe.Answer = HealthProbeResult.Healthy();
 
+        // The tick that takes over may be this one or the manager's own first one, still running: the outcome is awaited as an event.
         await waiting.Manager.TickAsync(CancellationToken.None).WaitAsync(Guard);
+        var taken = await waiting.Recorder.WaitForAsync(e => autoStart ? e.Status == GatewayStatus.Running : e.Status == GatewayStatus.Stopped && e.Sequence > 1).WaitAsync(Guard);
 
         if (autoStart)
         {
             var started = Assert.Single(waiting.Launcher.Started);
-            var running = await waiting.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running).WaitAsync(Guard);
-            Assert.Equal((started.Id, GatewayOwnership.Owned, null), (running.ProcessId!.Value, running.Ownership, running.LastError));
+            Assert.Equal((started.Id, GatewayOwnership.Owned, null), (taken.ProcessId!.Value, taken.Ownership, taken.LastError));
         }
         else
         {
             Assert.Empty(waiting.Launcher.Started);
-            Assert.Equal((GatewayStatus.Stopped, null), (waiting.Manager.Current.Status, waiting.Manager.Current.LastError));
+            Assert.Null(taken.LastError);
         }
     }
 
@@ -48,7 +50,7 @@ public sealed class TakeOverTests : IDisposable
     public async Task A_host_that_takes_over_follows_a_gateway_started_elsewhere_instead_of_auto_starting_beside_it()
     {
         var owner = new ManagerFixture(o => o.PidFilePath = PidFile);
-        var locator = new FakeGatewayLocator();
+        var locator = new FakeGatewayLocator { Found = new ExternalGateway(4242) };
         await using var waiting = new ManagerFixture(
             o =>
             {
@@ -56,13 +58,14 @@ public sealed class TakeOverTests : IDisposable
                 o.AutoStart = true;
             },
             locator: locator);
+        await waiting.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Error).WaitAsync(Guard);
         await owner.DisposeAsync();
-        locator.Found = new ExternalGateway(4242);
 
         await waiting.Manager.TickAsync(CancellationToken.None).WaitAsync(Guard);
+        var attached = await waiting.Recorder.WaitForAsync(e => e.ProcessId is not null).WaitAsync(Guard);
 
         Assert.Empty(waiting.Launcher.Started);
-        Assert.Equal((GatewayOwnership.External, 4242), (waiting.Manager.Current.Ownership, waiting.Manager.Current.ProcessId));
+        Assert.Equal((GatewayOwnership.External, 4242), (attached.Ownership, attached.ProcessId));
     }
 
     [Fact]
@@ -71,6 +74,7 @@ public sealed class TakeOverTests : IDisposable
         await using var owner = new ManagerFixture(o => o.PidFilePath = PidFile);
         var locator = new FakeGatewayLocator { Found = new ExternalGateway(4242) };
         await using var waiting = new ManagerFixture(o => o.PidFilePath = PidFile, locator: locator);
+        await waiting.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Error).WaitAsync(Guard);
 
         await waiting.Manager.TickAsync(CancellationToken.None).WaitAsync(Guard);
 
