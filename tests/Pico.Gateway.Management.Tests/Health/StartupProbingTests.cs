@@ -110,7 +110,9 @@ public sealed class StartupProbingTests
     [Fact]
     public async Task The_last_probe_outcome_is_published_in_words_when_it_changes()
     {
-        await using var fixture = new ManagerFixture();
+        // Steps as long as the longest startup wait also count the steady tick's timer as something waiting, so the clock may run
+        // ahead of a probe's queued continuation: a far deadline keeps such a run from ending the startup mid-test.
+        await using var fixture = new ManagerFixture(o => o.StartupTimeout = TimeSpan.FromMinutes(10));
         fixture.Probe.Answer = HealthProbeResult.Unreachable("connection refused");
         await fixture.Manager.StartAsync();
         await fixture.Recorder.WaitForAsync(e => e.StartupDetail == "connection refused");

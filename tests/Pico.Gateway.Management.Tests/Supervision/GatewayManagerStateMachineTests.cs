@@ -53,12 +53,13 @@ public sealed class GatewayManagerStateMachineTests
     {
         await using var fixture = new ManagerFixture();
         await fixture.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
-        // Steps as long as the longest startup wait (they back off from StartupProbeInterval up to HealthCheckInterval).
-        await fixture.Time.AdvanceUntilAsync(() => fixture.Probe.CallCount >= 3, fixture.Options.HealthCheckInterval);
+        // Steps of the first startup waits (5 ms each this early): a longer step would also count the steady tick's timer as
+        // something waiting and could run the clock to the startup deadline while a probe's continuation is still queued.
+        await fixture.Time.AdvanceUntilAsync(() => fixture.Probe.CallCount >= 3, fixture.Options.StartupProbeInterval);
         Assert.Equal(GatewayStatus.Starting, fixture.Manager.Current.Status);
 
         fixture.Probe.Answer = HealthProbeResult.Healthy();
-        await fixture.Time.AdvanceWhenArmedAsync(fixture.Options.HealthCheckInterval);
+        await fixture.Time.AdvanceWhenArmedAsync(fixture.Options.StartupProbeInterval);
 
         await fixture.Recorder.WaitForStatusAsync(GatewayStatus.Running);
     }
