@@ -15,9 +15,6 @@ internal sealed class GatewayHealthMonitor(
     GatewayState state, IHealthProbe probe, TimeProvider time, GatewayTelemetry telemetry, ILogger logger, IPortListeners? listeners = null)
     : IDisposable, IReadinessListener
 {
-    // At most this many probes in the window around the moment the last spawned run first answered (its startup time learned).
-    private const int WindowProbes = 20;
-
     private readonly SemaphoreSlim _probeGate = new(1, 1);
     private readonly IPortListeners _listeners = listeners ?? ProcPortListeners.Instance;
 
@@ -226,7 +223,7 @@ internal sealed class GatewayHealthMonitor(
     /// <summary>
     /// Probes a starting run until it is healthy: every <see cref="GatewayOptions.StartupProbeInterval"/> at first, then an eighth of
     /// the time spent starting so far, up to <see cref="GatewayOptions.HealthCheckInterval"/>; around the moment the previous spawned
-    /// run first answered, densely (<see cref="NextStartupDelay"/>). A fast gateway is seen at once (the wait adds at most an eighth to
+    /// run first answered, densely (<see cref="StartupProbeSchedule.NextDelay"/>). A fast gateway is seen at once (the wait adds at most an eighth to
     /// its startup, and about a millisecond when it starts as fast as last time), and a slow one is not asked thousands of times
     /// (about 80 probes in 15 s). Each outcome is published in words when it changes; an answer that can never become healthy ends the
     /// startup at once.
@@ -274,48 +271,13 @@ internal sealed class GatewayHealthMonitor(
                     return;
                 }
 
-                await Task.Delay(NextStartupDelay(time.GetElapsedTime(started), run.Options, expected), time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(StartupProbeSchedule.NextDelay(time.GetElapsedTime(started), run.Options, expected), time, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
     }
-
-    /// <summary>
-    /// The wait before the next startup probe, <paramref name="elapsed"/> after the spawn: an eighth of it, within the two intervals.
-    /// When the last spawned run took <paramref name="expected"/> to answer, the window from seven eighths to five quarters of it is
-    /// probed densely instead: at most <see cref="WindowProbes"/> probes, at least a millisecond apart, and never further apart than
-    /// the curve would be; a wait that would jump into the window ends at its start.
-    /// </summary>
-    internal static TimeSpan NextStartupDelay(TimeSpan elapsed, GatewayOptions options, TimeSpan? expected = null)
-    {
-        var ceiling = Math.Max(options.StartupProbeInterval.Ticks, options.HealthCheckInterval.Ticks);
-        var curve = Math.Clamp(WholeMilliseconds(elapsed.Ticks / 8), options.StartupProbeInterval.Ticks, ceiling);
-        if (expected is not { Ticks: > 0 } learned)
-        {
-            return TimeSpan.FromTicks(curve);
-        }
-
-        var windowStart = learned.Ticks - (learned.Ticks / 8);
-        var windowEnd = learned.Ticks + (learned.Ticks / 4);
-        if (elapsed.Ticks >= windowEnd)
-        {
-            return TimeSpan.FromTicks(curve);
-        }
-
-        if (elapsed.Ticks < windowStart)
-        {
-            return TimeSpan.FromTicks(Math.Min(curve, Math.Max(WholeMilliseconds(windowStart - elapsed.Ticks), TimeSpan.TicksPerMillisecond)));
-        }
-
-        // Rounded down, so the window holds about WindowProbes probes rather than fewer.
-        var dense = (windowEnd - windowStart) / WindowProbes / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
-        return TimeSpan.FromTicks(Math.Clamp(dense, TimeSpan.TicksPerMillisecond, curve));
-    }
-
-    // Whole milliseconds, rounded up: timers fire at that resolution anyway.
-    private static long WholeMilliseconds(long ticks) => (ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
 
     /// <summary>Publishes a starting run's probe outcome when it changed; true when the answer ended the startup (it can never be healthy).</summary>
     private bool CommitStartupOutcome(ProcessRun run, HealthProbeResult result)

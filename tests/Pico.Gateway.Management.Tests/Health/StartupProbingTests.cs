@@ -18,7 +18,7 @@ public sealed class StartupProbingTests
     {
         var options = new GatewayOptions { StartupProbeInterval = TimeSpan.FromMilliseconds(5), HealthCheckInterval = TimeSpan.FromSeconds(2) };
 
-        Assert.Equal(TimeSpan.FromMilliseconds(waitMs), GatewayHealthMonitor.NextStartupDelay(TimeSpan.FromMilliseconds(elapsedMs), options));
+        Assert.Equal(TimeSpan.FromMilliseconds(waitMs), StartupProbeSchedule.NextDelay(TimeSpan.FromMilliseconds(elapsedMs), options));
     }
 
     [Theory]
@@ -36,7 +36,7 @@ public sealed class StartupProbingTests
 
         Assert.Equal(
             TimeSpan.FromMilliseconds(waitMs),
-            GatewayHealthMonitor.NextStartupDelay(TimeSpan.FromMilliseconds(elapsedMs), options, expected: TimeSpan.FromMilliseconds(110)));
+            StartupProbeSchedule.NextDelay(TimeSpan.FromMilliseconds(elapsedMs), options, expected: TimeSpan.FromMilliseconds(110)));
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public sealed class StartupProbingTests
     {
         var options = new GatewayOptions { StartupProbeInterval = TimeSpan.FromSeconds(3), HealthCheckInterval = TimeSpan.FromSeconds(2) };
 
-        Assert.Equal(TimeSpan.FromSeconds(3), GatewayHealthMonitor.NextStartupDelay(TimeSpan.Zero, options));
+        Assert.Equal(TimeSpan.FromSeconds(3), StartupProbeSchedule.NextDelay(TimeSpan.Zero, options));
     }
 
     [Fact]
@@ -241,7 +241,7 @@ public sealed class StartupProbingTests
     private static int ProbesUntil(TimeSpan end, GatewayOptions options, TimeSpan? expected)
     {
         var probes = 0;
-        for (var elapsed = TimeSpan.Zero; elapsed < end; elapsed += GatewayHealthMonitor.NextStartupDelay(elapsed, options, expected))
+        for (var elapsed = TimeSpan.Zero; elapsed < end; elapsed += StartupProbeSchedule.NextDelay(elapsed, options, expected))
         {
             probes++;
         }

@@ -1,0 +1,46 @@
+namespace Pico.Gateway.Management.Supervision;
+
+/// <summary>
+/// When a starting gateway is probed next: often at first, then less (an eighth of the time spent starting), and densely around
+/// the moment the previous spawned run first answered. A pure function of the elapsed time, so it is tested without a clock.
+/// </summary>
+internal static class StartupProbeSchedule
+{
+    // At most this many probes in the window around the moment the last spawned run first answered (its startup time learned).
+    private const int WindowProbes = 20;
+
+    /// <summary>
+    /// The wait before the next startup probe, <paramref name="elapsed"/> after the spawn: an eighth of it, within the two intervals.
+    /// When the last spawned run took <paramref name="expected"/> to answer, the window from seven eighths to five quarters of it is
+    /// probed densely instead: at most <see cref="WindowProbes"/> probes, at least a millisecond apart, and never further apart than
+    /// the curve would be; a wait that would jump into the window ends at its start.
+    /// </summary>
+    public static TimeSpan NextDelay(TimeSpan elapsed, GatewayOptions options, TimeSpan? expected = null)
+    {
+        var ceiling = Math.Max(options.StartupProbeInterval.Ticks, options.HealthCheckInterval.Ticks);
+        var curve = Math.Clamp(WholeMilliseconds(elapsed.Ticks / 8), options.StartupProbeInterval.Ticks, ceiling);
+        if (expected is not { Ticks: > 0 } learned)
+        {
+            return TimeSpan.FromTicks(curve);
+        }
+
+        var windowStart = learned.Ticks - (learned.Ticks / 8);
+        var windowEnd = learned.Ticks + (learned.Ticks / 4);
+        if (elapsed.Ticks >= windowEnd)
+        {
+            return TimeSpan.FromTicks(curve);
+        }
+
+        if (elapsed.Ticks < windowStart)
+        {
+            return TimeSpan.FromTicks(Math.Min(curve, Math.Max(WholeMilliseconds(windowStart - elapsed.Ticks), TimeSpan.TicksPerMillisecond)));
+        }
+
+        // Rounded down, so the window holds about WindowProbes probes rather than fewer.
+        var dense = (windowEnd - windowStart) / WindowProbes / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
+        return TimeSpan.FromTicks(Math.Clamp(dense, TimeSpan.TicksPerMillisecond, curve));
+    }
+
+    // Whole milliseconds, rounded up: timers fire at that resolution anyway.
+    private static long WholeMilliseconds(long ticks) => (ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
+}
