@@ -86,7 +86,13 @@ public sealed class HostChurnTests(ITestOutputHelper output)
             {
                 await using var events = await ServerSentEventReader.OpenAsync(host.Client);
                 // A crash restart that is due (its backoff running) is at rest too: the owner is started through below, which cancels it.
-                await events.ReadStatusesUntilAsync(json => json.GetProperty("gateway_status").GetString() is "running" or "error" or "stopped" or "restarting");
+                // A refusal that names a host the test killed is not at rest: that host takes over on its next tick.
+                await events.ReadStatusesUntilAsync(json => json.GetProperty("gateway_status").GetString() switch
+                {
+                    "running" or "stopped" or "restarting" => true,
+                    "error" => RefusingOwnerPid(json) is not { } ownerPid || hosts.Any(h => h.Id == ownerPid),
+                    _ => false,
+                });
                 var status = await host.GetJsonAsync("/api/gateway/status");
                 var error = status.TryGetProperty("last_error", out var lastError) ? lastError.GetString() ?? string.Empty : string.Empty;
                 if (status.GetProperty("gateway_status").GetString() == "error" && error.StartsWith("managed by another host", StringComparison.Ordinal))
@@ -132,6 +138,13 @@ public sealed class HostChurnTests(ITestOutputHelper output)
             OwnershipCleanup.KillSurvivors(workspace);
         }
     }
+
+    // "managed by another host (pid N)" → N; null for any other error.
+    private static int? RefusingOwnerPid(System.Text.Json.JsonElement json) =>
+        json.TryGetProperty("last_error", out var error)
+            && System.Text.RegularExpressions.Regex.Match(error.GetString() ?? string.Empty, @"^managed by another host \(pid (\d+)\)") is { Success: true } match
+            ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     private static Task<SampleHostProcess> StartHostAsync(TestWorkspace workspace) =>
         SampleHostProcesses.StartAsync(SecondHostTests.Settings(workspace).Set("Gateway:RestartPolicy", "OnFailure"));

@@ -30,8 +30,16 @@ public sealed class TakeOverTests : IDisposable
         await owner.DisposeAsync();
         waiting.Probe.Answer = HealthProbeResult.Healthy();
 
-        // The tick that takes over may be this one or the manager's own first one, still running: the outcome is awaited as an event.
-        await waiting.Manager.TickAsync(CancellationToken.None).WaitAsync(Guard);
+        // A refused host keeps trying on every tick until the lock is free; the owner's lock may be released a moment after its
+        // disposal returns, so ticks are run until the take-over is published, bounded by the guard.
+        var refused = waiting.Manager.Current.Sequence;
+        var bound = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await waiting.Manager.TickAsync(CancellationToken.None).WaitAsync(Guard);
+        }
+        while (waiting.Manager.Current.Sequence == refused && bound.Elapsed < Guard);
+
         var taken = await waiting.Recorder.WaitForAsync(e => autoStart ? e.Status == GatewayStatus.Running : e.Status == GatewayStatus.Stopped && e.Sequence > 1).WaitAsync(Guard);
 
         if (autoStart)
