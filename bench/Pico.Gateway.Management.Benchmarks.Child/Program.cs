@@ -41,6 +41,7 @@ internal static class Program
         switch (args[0])
         {
             case "healthy" when options.TryGetValue("port", out var port):
+                stamps.Write("main", started);
                 return HealthServer.Run(
                     int.Parse(port, System.Globalization.CultureInfo.InvariantCulture),
                     stamps,

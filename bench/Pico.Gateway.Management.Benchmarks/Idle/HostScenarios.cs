@@ -29,11 +29,19 @@ internal static class HostScenarios
             var killed = Clock.Now();
             _ = Native.kill(pid, Native.SIGKILL);
             var (next, running) = await ours.Events.WaitAsync(sequence, e => e.Status == GatewayStatus.Running && e.ProcessId != pid, TimeSpan.FromSeconds(30));
-            var first200 = await ours.Stamps.WaitAsync("first200", next.ProcessId!.Value);
+            var newPid = next.ProcessId!.Value;
+            var first200 = await ours.Stamps.WaitAsync("first200", newPid);
             if (i > 0)
             {
+                // Where the time goes: the old run's exit seen, the new one spawned, its main(), its listen(), our probe's first 200.
+                var (_, exitSeen) = await ours.Events.WaitAsync(sequence, _ => true, TimeSpan.FromSeconds(1));
+                var (_, spawned) = await ours.Events.WaitAsync(sequence, e => e.ProcessId == newPid, TimeSpan.FromSeconds(1));
                 into["crashRestart"].Add(Clock.Ms(running - killed));
                 into["crashRestart.first200"].Add(Clock.Ms(first200 - killed));
+                into["crashRestart.exitSeen"].Add(Clock.Ms(exitSeen - killed));
+                into["crashRestart.spawned"].Add(Clock.Ms(spawned - killed));
+                into["crashRestart.main"].Add(Clock.Ms(await ours.Stamps.WaitAsync("main", newPid) - killed));
+                into["crashRestart.listen"].Add(Clock.Ms(await ours.Stamps.WaitAsync("listen", newPid) - killed));
             }
 
             await ours.StopAsync();

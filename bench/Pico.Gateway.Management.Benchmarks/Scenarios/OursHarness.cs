@@ -33,6 +33,12 @@ internal sealed class OursHarness : IAsyncDisposable
 
         Options.Arguments.Add("--stamps");
         Options.Arguments.Add(Stamps.Path);
+        if (Environment.GetEnvironmentVariable("PICO_BENCH_CONTAINMENT") is { Length: > 0 } containment)
+        {
+            // Compares containment modes in one build: Cgroup (the default here, as root), Tracked, ProcessGroup.
+            Options.Containment = Enum.Parse<GatewayContainmentMode>(containment);
+        }
+
         configure?.Invoke(Options);
         Logs = new GatewayLogBuffer(Options.LogCapacity);
         Manager = new GatewayManager(

@@ -146,6 +146,8 @@ internal static class OursScenarios
             }
 
             into["own.start"].Add(Clock.Ms(first200 - spawned));
+            into["own.main"].Add(Clock.Ms(await stamps.WaitAsync("main", process.Id) - spawned));
+            into["own.listen"].Add(Clock.Ms(await stamps.WaitAsync("listen", process.Id) - spawned));
             into["own.stop"].Add(Clock.Ms(exited - terminated));
             into["own.stopStart"].Add(Clock.Ms(first200 - spawned + (exited - terminated)));
         }
