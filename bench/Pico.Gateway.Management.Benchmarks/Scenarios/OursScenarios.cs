@@ -131,9 +131,19 @@ internal static class OursScenarios
                 info.ArgumentList.Add(argument);
             }
 
+            if (i == 1)
+            {
+                // Timed like the crash restart it is compared with: with this process's JIT quiet.
+                await JitQuiescence.WaitAsync(TimeSpan.FromSeconds(15));
+            }
+
+            var cpuBefore = Environment.CpuUsage.TotalTime;
+            var busyBefore = Idle.HostScenarios.BusyJiffies();
             var spawned = Clock.Now();
             using var process = Process.Start(info)!;
             await Task.Run(() => HammerHealth(port));
+            var hostCpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds;
+            var busy = (Idle.HostScenarios.BusyJiffies() - busyBefore) * 10.0;
             var first200 = await stamps.WaitAsync("first200", process.Id);
             var exit = ExitWatch.Start(process.Id);
             var terminated = Clock.Now();
@@ -146,6 +156,8 @@ internal static class OursScenarios
             }
 
             into["own.start"].Add(Clock.Ms(first200 - spawned));
+            into["own.hostCpu"].Add(hostCpu);
+            into["own.machineBusy"].Add(busy);
             into["own.main"].Add(Clock.Ms(await stamps.WaitAsync("main", process.Id) - spawned));
             into["own.listen"].Add(Clock.Ms(await stamps.WaitAsync("listen", process.Id) - spawned));
             into["own.stop"].Add(Clock.Ms(exited - terminated));
