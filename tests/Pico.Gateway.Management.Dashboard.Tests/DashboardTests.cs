@@ -51,6 +51,7 @@ public sealed partial class DashboardTests
             await Expect(badge).ToHaveTextAsync("running", new() { Timeout = GatewayTimeoutMs });
             await Expect(pid).ToHaveTextAsync(ProcessId());
             pids.Add(await ReadPidAsync(pid));
+            await Expect(page.Locator("#owner-row")).ToBeHiddenAsync();
             await Expect(page.Locator("#boot-model")).ToHaveTextAsync("demo");
             await Expect(logPanel).ToContainTextAsync("listening on", new() { Timeout = GatewayTimeoutMs });
             var healthLine = logLines.Filter(new() { HasText = "GET /health" }).First;
@@ -143,6 +144,31 @@ public sealed partial class DashboardTests
         await Expect(page.Locator("#start-button")).ToBeEnabledAsync();
 
         Assert.Empty(problems);
+    }
+
+    [BrowserFact]
+    public async Task Dashboard_shows_a_gateway_started_elsewhere_and_why_stop_is_refused()
+    {
+        await using var host = await SampleHostServer.StartAsync(defaultModel: "demo");
+        using var gateway = await host.StartHandStartedGatewayAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await SystemChromium.LaunchAsync(playwright);
+        var (page, problems) = await OpenDashboardAsync(browser, host);
+
+        // Found on the host's next tick: running, its pid, and who started it.
+        await Expect(page.Locator("#status-badge")).ToHaveTextAsync("running", new() { Timeout = GatewayTimeoutMs });
+        await Expect(page.Locator("#pid")).ToHaveTextAsync(gateway.Id.ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#owner")).ToHaveTextAsync(new Regex("^another program"));
+
+        // A stop is refused with the host's reason, and the gateway keeps running.
+        await page.Locator("#stop-button").ClickAsync();
+        await Expect(page.Locator("#action-message")).ToContainTextAsync($"Refused: the gateway was started outside this host (pid {gateway.Id})");
+        await Expect(page.Locator("#status-badge")).ToHaveTextAsync("running");
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath("dashboard-external.png") });
+        Assert.False(gateway.HasExited);
+
+        // The browser logs the refused request itself (a 409); nothing else may go wrong.
+        Assert.All(problems, problem => Assert.Contains("status of 409", problem, StringComparison.Ordinal));
     }
 
     [BrowserFact]

@@ -67,6 +67,13 @@ internal sealed class SampleHostServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the demo gateway by hand, as a user runs <c>picoclaw gateway</c> from a shell, with picoclaw's pid file in the host's
+    /// picoclaw home: the host finds it on its next tick and shows it as started elsewhere.
+    /// </summary>
+    public Task<HandStartedDemoGateway> StartHandStartedGatewayAsync() =>
+        HandStartedDemoGateway.StartAsync(ConfigPath, Path.Combine(_directory, ".picoclaw.pid"), _gatewayPort);
+
     /// <summary>Rewrites the picoclaw config with another default model, as a user editing it would.</summary>
     /// <remarks>Written beside and moved over the old file, so the host never reads a half-written config.</remarks>
     public async Task ChangeDefaultModelAsync(string defaultModel)

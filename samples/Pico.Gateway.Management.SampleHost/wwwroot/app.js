@@ -18,6 +18,8 @@
     connection: byId('connection'),
     badge: byId('status-badge'),
     pid: byId('pid'),
+    owner: byId('owner'),
+    ownerRow: byId('owner-row'),
     bootModel: byId('boot-model'),
     configModel: byId('config-model'),
     restartRequired: byId('restart-required'),
@@ -111,6 +113,8 @@
     document.title = `${state} · ${BASE_TITLE}`;
 
     setText(ui.pid, orDash(status.pid));
+    // A gateway started outside this host (picoclaw run from a shell) is watched; stop and restart are refused unless the host allows them.
+    showOptional(ui.owner, status.gateway_owned === false ? 'another program, not this host' : null, ui.ownerRow);
     setText(ui.bootModel, orDash(status.boot_default_model));
     setText(ui.configModel, orDash(status.config_default_model));
 
@@ -183,6 +187,7 @@
       return [done[action], 'info'];
     }
     if (result.status === 409 && body.status === 'already_running') return [`Already running${pid}.`, 'info'];
+    if (result.status === 409 && body.status === 'not_owned') return [`Refused: ${body.message || 'this host does not control the gateway'}`, 'error'];
     if (result.status === 401) return ['Not authorised: open this page with ?access_token=<token>.', 'error'];
     if (result.status === 403) return ['Refused: the request did not come from this page\'s origin.', 'error'];
     const detail = body.message || body.error || body.status || `HTTP ${result.status}`;

@@ -15,7 +15,7 @@ public sealed class ExternalGatewayTests
         using var workspace = new TestWorkspace();
         try
         {
-            using var gateway = await HandStartedGateway.StartAsync(workspace);
+            using var gateway = await workspace.StartHandStartedGatewayAsync();
             await using var host = await SampleHostProcesses.StartAsync(new TestHostSettings(workspace));
             var (events, pid) = await host.WaitForRunningGatewayAsync();
             await events.DisposeAsync();
@@ -46,7 +46,7 @@ public sealed class ExternalGatewayTests
         using var workspace = new TestWorkspace();
         try
         {
-            using var gateway = await HandStartedGateway.StartAsync(workspace);
+            using var gateway = await workspace.StartHandStartedGatewayAsync();
             await using var host = await SampleHostProcesses.StartAsync(new TestHostSettings(workspace).Set("Gateway:External:StartWhenGone", "true"));
             var (events, pid) = await host.WaitForRunningGatewayAsync();
             await using (events)

@@ -31,6 +31,13 @@ internal sealed class TestWorkspace : IDisposable
         File.Move(temporary, ConfigPath, overwrite: true);
     }
 
+    /// <summary>Starts the demo gateway by hand on this workspace's config, with picoclaw's pid file in the workspace (its home).</summary>
+    public Task<HandStartedDemoGateway> StartHandStartedGatewayAsync() => HandStartedDemoGateway.StartAsync(
+        ConfigPath,
+        Path.Combine(Directory, SampleHost.Picoclaw.PicoclawSetup.GatewayPidFileName),
+        GatewayPort,
+        new Dictionary<string, string> { [MarkerVariable] = Marker });
+
     public void Dispose()
     {
         try
