@@ -13,8 +13,8 @@ namespace Pico.Gateway.Management.Supervision;
 /// <see cref="GatewayTransitions"/> under the one lock of <see cref="GatewayState"/>; the effects live at the edges: the process
 /// run (<see cref="ProcessRun"/>), spawning and exits (<see cref="GatewayRunTracker"/>), probing
 /// (<see cref="GatewayHealthMonitor"/>), crash restarts (<see cref="CrashRestartScheduler"/>), start conditions
-/// (<see cref="StartConditionEvaluator"/>), output (<see cref="GatewayOutputDispatcher"/>) and the pid file
-/// (<see cref="GatewayReattachment"/>). Resolving it does no work: supervision begins in <see cref="StartSupervisionAsync"/>.
+/// (<see cref="StartConditionEvaluator"/>), whether a start spawns (<see cref="StartDecision"/>), ownership and external gateways
+/// (<see cref="OwnershipFollowUp"/>), output (<see cref="GatewayOutputDispatcher"/>) and the pid file (<see cref="GatewayReattachment"/>). Resolving it does no work: supervision begins in <see cref="StartSupervisionAsync"/>.
 /// </summary>
 internal sealed class GatewayManager : IGatewayManager
 {
@@ -35,6 +35,8 @@ internal sealed class GatewayManager : IGatewayManager
     private readonly HostOwnership _ownership;
     private readonly CrashRestartRunner _restartRunner;
     private readonly ExternalAttachment _external;
+    private readonly StartDecision _starts;
+    private readonly OwnershipFollowUp _followUp;
     private int _disposed;
 
     public GatewayManager(
@@ -69,7 +71,10 @@ internal sealed class GatewayManager : IGatewayManager
             _reattachment, _health, _crashRestarts, time, _telemetry, _logger);
         _ownership = new HostOwnership(_reattachment, _state, _runs, _logger);
         _external = new ExternalAttachment(locator, name, options, _state, _crashRestarts, _runs, _logger);
-        _runs.ExternalGone = () => _ = StartAfterExternalGoneAsync();
+        _starts = new StartDecision(_ownership, _external, _conditions, _state, _crashRestarts, _runs, _logger);
+        _followUp = new OwnershipFollowUp(
+            name, options, _operations, () => Volatile.Read(ref _disposed) != 0, _ownership, _external, _starts, _state, _logger, _lifetime.Token);
+        _runs.ExternalGone = () => _ = _followUp.StartAfterExternalGoneAsync();
         _restartRunner = new CrashRestartRunner(
             _operations, () => Volatile.Read(ref _disposed) != 0, _state, _crashRestarts, _conditions, _runs, _telemetry, _logger, _lifetime.Token);
         _supervision = new Lazy<Task>(BeginSupervision);
@@ -163,34 +168,10 @@ internal sealed class GatewayManager : IGatewayManager
         _runs.EvaluateOptions();
     }
 
-    /// <summary>One condition and health tick: re-evaluates the start conditions, the fingerprint and the options, and probes a live gateway.</summary>
+    /// <summary>One tick: who owns the gateway (<see cref="OwnershipFollowUp"/>), the start conditions, the fingerprint and the options, and a probe of a live gateway.</summary>
     internal async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (_ownership.Refusal is not null)
-        {
-            using (await _operations.EnterAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (Volatile.Read(ref _disposed) == 0 && _ownership.TryTakeOver() && LiveProcessId() is null)
-                {
-                    // Nothing was left to adopt: the new owner does what a host starting now would (a found external gateway, else AutoStart).
-                    if (!await _external.TryAttachAsync(cancellationToken).ConfigureAwait(false) && _options.Get(_name).AutoStart)
-                    {
-                        await AutoStartHoldingGateAsync().ConfigureAwait(false);
-                    }
-                }
-            }
-        }
-        else if (_external.IsEnabled && LiveProcessId() is null)
-        {
-            using (await _operations.EnterAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (Volatile.Read(ref _disposed) == 0)
-                {
-                    await _external.TryAttachAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
+        await _followUp.TickAsync(cancellationToken).ConfigureAwait(false);
         await _conditions.EvaluateAsync(cancellationToken).ConfigureAwait(false);
         _runs.EvaluateOptions();
         await _health.ProbeSteadyAsync(cancellationToken).ConfigureAwait(false);
@@ -202,97 +183,22 @@ internal sealed class GatewayManager : IGatewayManager
     /// </summary>
     private async Task BeginSupervision()
     {
-        _ownership.Begin();
-        if (_ownership.Refusal is null && LiveProcessId() is null)
-        {
-            await _external.TryAttachAsync(_lifetime.Token).ConfigureAwait(false);
-        }
-
+        await _followUp.BeginAsync().ConfigureAwait(false);
         _monitor = Task.Run(() => _health.RunTicksAsync(TickAsync, () => _options.Get(_name).HealthCheckInterval, _lifetime.Token), CancellationToken.None);
-    }
-
-    /// <summary>
-    /// A start on the host's own behalf (a take-over with nothing to adopt, an external gateway gone): as the hosted service's
-    /// AutoStart, a start that is refused or fails is logged and shown in the state, never thrown. The caller holds the gate.
-    /// </summary>
-    private async Task AutoStartHoldingGateAsync()
-    {
-        var result = await StartHoldingGateAsync(_lifetime.Token).ConfigureAwait(false);
-        if (result.Outcome is GatewayStartOutcome.PreconditionFailed or GatewayStartOutcome.Failed)
-        {
-            Log.AutoStartSkipped(_logger, result.Message);
-        }
-    }
-
-    /// <summary>The external gateway went away: with <see cref="ExternalGatewayOptions.StartWhenGone"/>, this host starts its own.</summary>
-    private async Task StartAfterExternalGoneAsync()
-    {
-        if (!_options.Get(_name).External.StartWhenGone)
-        {
-            return;
-        }
-
-        try
-        {
-            using (await _operations.EnterAsync(_lifetime.Token).ConfigureAwait(false))
-            {
-                if (Volatile.Read(ref _disposed) == 0 && _ownership.Refusal is null && LiveProcessId() is null)
-                {
-                    await AutoStartHoldingGateAsync().ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
-        {
-            // The host is going away: nothing is started now.
-        }
     }
 
     private async Task<GatewayStartResult> StartCoreAsync(CancellationToken cancellationToken)
     {
         // A live process (starting, running, or still stopping) answers at once: a start never waits for a stop to finish.
-        if (_external.Refusal() is null && LiveProcessId() is { } pid)
+        if (_external.Refusal() is null && _state.LiveProcessId() is { } pid)
         {
             return GatewayStartResult.AlreadyRunning(pid);
         }
 
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
-            return await StartHoldingGateAsync(cancellationToken).ConfigureAwait(false);
+            return await _starts.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private async Task<GatewayStartResult> StartHoldingGateAsync(CancellationToken cancellationToken)
-    {
-        if ((_ownership.Refusal ?? _external.Refusal()) is { } refusal)
-        {
-            return GatewayStartResult.Refused(refusal);
-        }
-
-        if (LiveProcessId() is { } live)
-        {
-            return GatewayStartResult.AlreadyRunning(live);
-        }
-
-        // A gateway started elsewhere since the last tick is found now, rather than a second one spawned beside it.
-        if (await _external.TryAttachAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return _external.Refusal() is { } external ? GatewayStartResult.Refused(external) : GatewayStartResult.AlreadyRunning(LiveProcessId() ?? 0);
-        }
-
-        var (verdict, fingerprint) = await _conditions.EvaluateAsync(cancellationToken).ConfigureAwait(false);
-        if (!verdict.IsReady)
-        {
-            Log.GatewayStartRefused(_logger, verdict.Reason!);
-            return GatewayStartResult.PreconditionFailed(verdict.Reason!);
-        }
-
-        lock (_state.Gate)
-        {
-            _crashRestarts.CancelAndForget_NeedsLock();
-        }
-
-        return await _runs.SpawnAsync(GatewayStatus.Starting, fingerprint, restartAttempt: 0, "start").ConfigureAwait(false);
     }
 
     private async Task<GatewayStartResult> RestartCoreAsync(CancellationToken cancellationToken)
@@ -390,14 +296,6 @@ internal sealed class GatewayManager : IGatewayManager
             {
                 _state.Commit_NeedsLock(GatewayTransitions.StopFailed(_state.Current, run.Id).Next);
             }
-        }
-    }
-
-    private int? LiveProcessId()
-    {
-        lock (_state.Gate)
-        {
-            return _state.Live_NeedsLock?.Id;
         }
     }
 

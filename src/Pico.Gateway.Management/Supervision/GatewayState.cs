@@ -42,6 +42,15 @@ internal sealed class GatewayState
     /// <summary>Gets the tracked run when its process is alive. Needs the lock.</summary>
     public ProcessRun? Live_NeedsLock => Run is { HasExited: false } run ? run : null;
 
+    /// <summary>The live process's id, or null: <see cref="Live_NeedsLock"/> read under the lock.</summary>
+    public int? LiveProcessId()
+    {
+        lock (Gate)
+        {
+            return Live_NeedsLock?.Id;
+        }
+    }
+
     /// <summary>
     /// Commits a transition's snapshot: a change in any state field is published with the next sequence number and the time;
     /// fresher health details alone only refresh the current snapshot.
