@@ -28,6 +28,8 @@ function app(name, extra) {
 
 const apps = {
   gw: () => app('gw', { args: ['healthy', '--port', String(config.port), '--stamps', config.stamps], out_file: path.join(config.dir, 'gw.out') }),
+  // The same gateway with PM2's default crash restart (immediate, no delay), for the first-crash-restart row.
+  gwr: () => app('gwr', { args: ['healthy', '--port', String(config.port), '--stamps', config.stamps], out_file: path.join(config.dir, 'gwr.out'), autorestart: true }),
   flood: (outFile) => app('flood', { args: ['flood', '--lines', String(config.lines), '--stamps', config.floodStamps], out_file: outFile }),
 };
 
@@ -61,7 +63,7 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
   const requested = now();
   switch (command) {
     case 'start':
-      pm2.start(rest[0] === 'flood' ? apps.flood(rest[1]) : apps.gw(), (err) => done(command, requested, err));
+      pm2.start(rest[0] === 'flood' ? apps.flood(rest[1]) : rest[0] === 'gwr' ? apps.gwr() : apps.gw(), (err) => done(command, requested, err));
       break;
     case 'stop':
       pm2.stop(rest[0], (err) => done(command, requested, err));

@@ -3,7 +3,7 @@ using Pico.Gateway.Management.Benchmarks.Scenarios;
 
 namespace Pico.Gateway.Management.Benchmarks.Peers;
 
-/// <summary>Scenarios 2-5 under supervisord and PM2, measured exactly as for ours (same child, same stamps, same pidfd witness).</summary>
+/// <summary>Scenarios 2-5 and 11 under supervisord and PM2, measured exactly as for ours (same child, same stamps, same pidfd witness).</summary>
 internal static class PeerScenarios
 {
     public static async Task SupervisordAsync(SupervisordPeer peer, int repetitions, int lines, Measurements into)
@@ -97,6 +97,30 @@ internal static class PeerScenarios
                 RecordFlood(into, lines, captured, landed, floodStart, floodEnd);
             }
         }
+
+        // (11) SIGKILL of a running gateway with autorestart → the new one answering (the harness asks in supervisord's place).
+        var from0 = peer.Events.Count;
+        await peer.CallAsync("supervisor.startProcess", "gwr", false);
+        var (_, started) = await peer.Events.WaitAsync(from0, line => line.StartsWith("PROCESS_STATE_RUNNING processname:gwr ", StringComparison.Ordinal));
+        var crashed = SupervisordPeer.PidOf(started);
+        _ = await peer.Stamps.WaitAsync("listen", crashed);
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            var answered = AnswerAfterExit(crashed, peer.Port);
+            var from = peer.Events.Count;
+            var killed = Clock.Now();
+            _ = Native.kill(crashed, Native.SIGKILL);
+            var (running, text) = await peer.Events.WaitAsync(from, line => line.StartsWith("PROCESS_STATE_RUNNING processname:gwr ", StringComparison.Ordinal));
+            crashed = SupervisordPeer.PidOf(text);
+            await answered;
+            var first200 = await peer.Stamps.WaitAsync("first200", crashed);
+            if (i > 0)
+            {
+                into["crashRestart"].Add(Clock.Ms(Math.Max(running, first200) - killed));
+            }
+        }
+
+        await peer.CallAsync("supervisor.stopProcess", "gwr", true);
     }
 
     public static async Task Pm2Async(Pm2Peer peer, int repetitions, int lines, Measurements into)
@@ -189,6 +213,30 @@ internal static class PeerScenarios
                 RecordFlood(into, lines, captured, landed, floodStart, floodEnd);
             }
         }
+
+        // (11) SIGKILL of a running gateway with autorestart → the new one answering and reported online.
+        var startFrom = peer.Output.Count;
+        await peer.CommandAsync("start gwr");
+        _ = await peer.WaitEventAsync(startFrom, "online", "gwr");
+        var crashed = await peer.PidAsync("gwr");
+        _ = await peer.Stamps.WaitAsync("listen", crashed);
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            var answered = AnswerAfterExit(crashed, peer.Port);
+            var from = peer.Output.Count;
+            var killed = Clock.Now();
+            _ = Native.kill(crashed, Native.SIGKILL);
+            var (online, _) = await peer.WaitEventAsync(from, "online", "gwr");
+            await answered;
+            crashed = await peer.PidAsync("gwr");
+            var first200 = await peer.Stamps.WaitAsync("first200", crashed);
+            if (i > 0)
+            {
+                into["crashRestart"].Add(Clock.Ms(Math.Max(online, first200) - killed));
+            }
+        }
+
+        await peer.CommandAsync("delete gwr");
     }
 
     /// <summary>

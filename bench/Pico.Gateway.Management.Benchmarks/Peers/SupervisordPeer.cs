@@ -80,6 +80,21 @@ internal sealed partial class SupervisordPeer : IAsyncDisposable
             stderr_logfile={directory}/gw.err
             stderr_logfile_maxbytes=0
 
+            [program:gwr]
+            command={Paths.Child} healthy --port {port} --stamps {directory}/stamps.txt
+            autostart=false
+            autorestart=true
+            startsecs=0
+            startretries=3
+            stopsignal=TERM
+            stopwaitsecs=5
+            stopasgroup=true
+            killasgroup=true
+            stdout_logfile={directory}/gwr.out
+            stdout_logfile_maxbytes=0
+            stderr_logfile={directory}/gwr.err
+            stderr_logfile_maxbytes=0
+
             [program:flood]
             command={Paths.Child} flood --lines {lines} --stamps {directory}/flood-stamps.txt
             autostart=false
