@@ -57,7 +57,9 @@ internal static class HostScenarios
                 into["crashRestart.exitSeen"].Add(Clock.Ms(exitSeen - killed));
                 into["crashRestart.spawned"].Add(Clock.Ms(spawned - killed));
                 into["crashRestart.main"].Add(Clock.Ms(await ours.Stamps.WaitAsync("main", newPid) - killed));
-                into["crashRestart.listen"].Add(Clock.Ms(await ours.Stamps.WaitAsync("listen", newPid) - killed));
+                var listen = await ours.Stamps.WaitAsync("listen", newPid);
+                into["crashRestart.listen"].Add(Clock.Ms(listen - killed));
+                into["crashRestart.listenTo200"].Add(Clock.Ms(first200 - listen));
             }
 
             await ours.StopAsync();

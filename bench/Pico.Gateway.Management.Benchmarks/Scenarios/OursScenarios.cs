@@ -159,7 +159,9 @@ internal static class OursScenarios
             into["own.hostCpu"].Add(hostCpu);
             into["own.machineBusy"].Add(busy);
             into["own.main"].Add(Clock.Ms(await stamps.WaitAsync("main", process.Id) - spawned));
-            into["own.listen"].Add(Clock.Ms(await stamps.WaitAsync("listen", process.Id) - spawned));
+            var listen = await stamps.WaitAsync("listen", process.Id);
+            into["own.listen"].Add(Clock.Ms(listen - spawned));
+            into["own.listenTo200"].Add(Clock.Ms(first200 - listen));
             into["own.stop"].Add(Clock.Ms(exited - terminated));
             into["own.stopStart"].Add(Clock.Ms(first200 - spawned + (exited - terminated)));
         }

@@ -175,7 +175,7 @@ internal static class ScenarioRunner
             var own = m.Median("own.start");
             table.Row("11", "crash (SIGKILL) → restarted and `running` (first crash after a healthy run)", $"median {m.Median("crashRestart"):0.000} ms", $"≤ own start + 5 = {own + 5:0.0} ms", m.Median("crashRestart") <= own + 5);
             table.Row("11", "… SIGKILL → the new gateway's first 200 (our probe's); the gateway's own start (spawn → first 200), unsupervised", $"{Ms("crashRestart.first200")}; own start {Ms("own.start")}", "", null);
-            table.Row("11", "… SIGKILL → exit seen / new run spawned / its main() / its listen(); own start: spawn → main() / listen()", $"host CPU {Ms("crashRestart.hostCpu")}, machine busy {Ms("crashRestart.machineBusy")}; own: harness CPU {Ms("own.hostCpu")}, machine busy {Ms("own.machineBusy")}; {Ms("crashRestart.exitSeen")} / {Ms("crashRestart.spawned")} / {Ms("crashRestart.main")} / {Ms("crashRestart.listen")}; own {Ms("own.main")} / {Ms("own.listen")}", "", null);
+            table.Row("11", "… SIGKILL → exit seen / new run spawned / its main() / its listen(); own start: spawn → main() / listen()", $"listen → first 200: ours {Ms("crashRestart.listenTo200")}, own {Ms("own.listenTo200")}; host CPU {Ms("crashRestart.hostCpu")}, machine busy {Ms("crashRestart.machineBusy")}; own: harness CPU {Ms("own.hostCpu")}, machine busy {Ms("own.machineBusy")}; {Ms("crashRestart.exitSeen")} / {Ms("crashRestart.spawned")} / {Ms("crashRestart.main")} / {Ms("crashRestart.listen")}; own {Ms("own.main")} / {Ms("own.listen")}", "", null);
         }
 
         if (m.Has("flood.sinkRate"))

@@ -26,10 +26,11 @@ public sealed class StartupProbingTests
     [InlineData(40, 5)]
     [InlineData(88, 9)] // the curve's 11 ms would pass 96.25 ms, where the window around the last startup (110 ms) begins
     [InlineData(96, 1)]
-    [InlineData(97, 2)] // in the window [96.25, 137.5] ms: 41.25 ms for at most 20 probes
+    [InlineData(97, 2)] // in the window [96.25, 165] ms: 68.75 ms for at most 32 probes
     [InlineData(120, 2)]
-    [InlineData(137, 2)]
-    [InlineData(138, 18)] // past it: the curve again
+    [InlineData(137, 2)] // a restart that starts later than the start it learned from is still in it
+    [InlineData(164, 2)]
+    [InlineData(165, 21)] // past it: the curve again
     public void Around_the_last_startup_time_the_gateway_is_probed_densely(int elapsedMs, int waitMs)
     {
         var options = new GatewayOptions { StartupProbeInterval = TimeSpan.FromMilliseconds(5), HealthCheckInterval = TimeSpan.FromSeconds(2) };
@@ -44,7 +45,7 @@ public sealed class StartupProbingTests
     [InlineData(110)]
     [InlineData(2_000)]
     [InlineData(10_000)]
-    public void Learning_the_startup_time_adds_at_most_about_twenty_probes_to_a_start(int expectedMs)
+    public void Learning_the_startup_time_adds_at_most_about_thirty_probes_to_a_start(int expectedMs)
     {
         var options = new GatewayOptions();
 
@@ -52,8 +53,8 @@ public sealed class StartupProbingTests
         var learned = ProbesUntil(options.StartupTimeout, options, TimeSpan.FromMilliseconds(expectedMs));
 
         // Issue 10: a slow gateway is not asked thousands of times; the window costs at most its probes and the one that aligns to it.
-        Assert.InRange(learned - plain, 0, 22);
-        Assert.InRange(learned, 0, 90);
+        Assert.InRange(learned - plain, 0, 33);
+        Assert.InRange(learned, 0, 100);
     }
 
     [Fact]
