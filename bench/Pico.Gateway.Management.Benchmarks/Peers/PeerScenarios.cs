@@ -77,8 +77,12 @@ internal static class PeerScenarios
         }
 
         await peer.CallAsync("supervisor.stopProcess", "gw", true);
+        await SupervisordFloodAsync(peer, repetitions, lines, into);
+    }
 
-        // (5) flood into stdout_logfile.
+    /// <summary>(5) the flood child under supervisord, into its stdout_logfile.</summary>
+    public static async Task SupervisordFloodAsync(SupervisordPeer peer, int repetitions, int lines, Measurements into)
+    {
         var expected = LogFileWatch.ExpectedBytes(lines);
         for (var i = 0; i < repetitions + 1; i++)
         {

@@ -47,6 +47,19 @@ internal sealed class ReadCancellation
         }
     }
 
+    /// <summary>
+    /// Sleeps for <paramref name="pause"/> (Linux only: ppoll on the wake pipe alone) and returns true, or returns false at once, or
+    /// as soon as it happens, once cancelled: a cancelled reader must drain the pipe and stop, not keep giving a writer time to refill it.
+    /// </summary>
+    public unsafe bool Pause(TimeSpan pause)
+    {
+        var entry = new LibC.PollFd { Fd = _wakeRead, Events = LibC.POLLIN };
+        var timeout = new LibC.Timespec { Seconds = 0, Nanoseconds = (nint)(pause.Ticks * 100) };
+
+        // Without a wake pipe (fd -1) the entry is ignored and this is a plain sleep; an interrupted sleep is only a shorter pause.
+        return LibC.ppoll(&entry, 1, &timeout, null) <= 0;
+    }
+
     public unsafe void Cancel()
     {
         lock (_gate)
