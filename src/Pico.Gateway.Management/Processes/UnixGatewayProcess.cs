@@ -226,7 +226,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
                     readNow = count == ReadChunkBytes;
                     if (OperatingSystem.IsLinux() && !cancelled && coalescing.PauseAfterRead(now, (int)count, ReadChunkBytes))
                     {
-                        readNow = cancellation.Pause(ReadCoalescing.Pause);
+                        readNow = cancellation.Pause(ReadCoalescing.Pause, fd);
                         cancelled = !readNow;
                     }
 
