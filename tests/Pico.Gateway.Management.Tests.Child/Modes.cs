@@ -117,13 +117,30 @@ internal static class Modes
         return settings is null ? 0 : await ServeHealthAsync(settings, shutdown);
     }
 
-    public static int Flood(CommandLine commandLine)
+    public static async Task<int> FloodAsync(CommandLine commandLine)
     {
         var lines = commandLine.GetInt32("lines", 1_000_000);
         var stderrLines = commandLine.GetInt32("stderr-lines", 0);
+        var perLineWrites = commandLine.GetString("per-line-writes") == "true";
+        var thenWaitFor = commandLine.GetString("then-wait-for");
         commandLine.EnsureAllOptionsUsed();
-        WriteNumberedLines(Console.OpenStandardOutput(), "line "u8, lines);
-        WriteNumberedLines(Console.OpenStandardError(), "stderr line "u8, stderrLines);
+        WriteNumberedLines(Console.OpenStandardOutput(), "line "u8, lines, perLineWrites);
+        WriteNumberedLines(Console.OpenStandardError(), "stderr line "u8, stderrLines, perLineWrites);
+        if (thenWaitFor is null)
+        {
+            return 0;
+        }
+
+        using var shutdown = ShutdownSignal.ExitOnTerm();
+
+        // Silent after the flood ("WAITING FOR TRIGGER" is its last line), then one line after quiet, then silent until SIGTERM.
+        await NotifyModes.WaitForFileAsync(thenWaitFor, shutdown.Requested);
+        using (var stdout = Console.OpenStandardOutput())
+        {
+            stdout.Write("LONE LINE\n"u8);
+        }
+
+        await shutdown.Requested;
         return 0;
     }
 
@@ -237,14 +254,15 @@ internal static class Modes
         stdout.Flush();
     }
 
-    private static void WriteNumberedLines(Stream destination, ReadOnlySpan<byte> prefix, int count)
+    /// <summary>Numbered lines through a 1 MiB buffer, or with <paramref name="perLineWrites"/> one write(2) per line, as an unbuffered logger writes.</summary>
+    private static void WriteNumberedLines(Stream destination, ReadOnlySpan<byte> prefix, int count, bool perLineWrites = false)
     {
         if (count <= 0)
         {
             return;
         }
 
-        using var buffered = new BufferedStream(destination, 1024 * 1024);
+        using var buffered = perLineWrites ? destination : new BufferedStream(destination, 1024 * 1024);
         Span<byte> line = stackalloc byte[prefix.Length + 12];
         prefix.CopyTo(line);
         var digits = line[prefix.Length..];

@@ -88,7 +88,7 @@ internal static class NotifyModes
         Console.Out.WriteLine("PINGS STOPPED");
     }
 
-    private static async Task WaitForFileAsync(string path, Task shutdown)
+    internal static async Task WaitForFileAsync(string path, Task shutdown)
     {
         var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!, Path.GetFileName(path)) { NotifyFilter = NotifyFilters.FileName };

@@ -11,7 +11,7 @@ internal static class Program
           grandchild --port N [healthy options]
           sleep
           long-line [--bytes N] [--then K] [--port N [healthy options]]
-          flood [--lines N] [--stderr-lines M]
+          flood [--lines N] [--stderr-lines M] [--per-line-writes true] [--then-wait-for PATH]
           exit [--code C] [--stderr TEXT]
           never-healthy
           invalid-utf8
@@ -38,7 +38,7 @@ internal static class Program
                 "grandchild" => await Modes.GrandchildAsync(commandLine),
                 "sleep" => await Modes.SleepAsync(commandLine),
                 "long-line" => await Modes.LongLineAsync(commandLine),
-                "flood" => Modes.Flood(commandLine),
+                "flood" => await Modes.FloodAsync(commandLine),
                 "exit" => Modes.Exit(commandLine),
                 "never-healthy" => await Modes.NeverHealthyAsync(commandLine),
                 "invalid-utf8" => Modes.InvalidUtf8(commandLine),

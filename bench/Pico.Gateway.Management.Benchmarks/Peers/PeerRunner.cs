@@ -28,6 +28,11 @@ internal static class PeerRunner
         }
 
         Console.Error.WriteLine($"peers: {repetitions} repetitions, {lines:N0} lines{(perLineWrites ? ", one write per line" : "")}");
+        if (options.Get("flood-only") == "1")
+        {
+            return await FloodOnlyAsync(options, directory.Path, repetitions, lines, ours, supervisord);
+        }
+
         // --skip-ours 1: only the peers (a quick check of a peer scenario; the report then has no figures of ours).
         if (options.Get("skip-ours") != "1")
         {
@@ -73,6 +78,30 @@ internal static class PeerRunner
             await ReportFile.WriteAsync(output, report);
         }
 
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>--flood-only 1</c>: scenario 5 alone, ours then supervisord (when <c>--supervisord</c> is given), for an A/B of the capture
+    /// path next to supervisord in minutes rather than the whole peers run.
+    /// </summary>
+    private static async Task<int> FloodOnlyAsync(BenchArgs options, string directory, int repetitions, int lines, Measurements ours, Measurements supervisord)
+    {
+        await OursScenarios.FloodAsync(directory, repetitions, lines, ours);
+        if (options.Get("supervisord") is { Length: > 0 } supervisordPath)
+        {
+            using var own = new TempDirectory("pico-supervisord");
+            await using var peer = await SupervisordPeer.StartAsync(supervisordPath, own.Path, lines);
+            await PeerScenarios.SupervisordFloodAsync(peer, repetitions, lines, supervisord);
+        }
+
+        static string Cell(Measurements m, string name, string format) => m.Has(name) ? m.Median(name).ToString(format, CultureInfo.InvariantCulture) : "–";
+        static string Lost(Measurements m) => m.Has("flood.lost") ? m["flood.lost"].Max().ToString("0", CultureInfo.InvariantCulture) : "–";
+        Console.WriteLine($"| {lines:N0} lines, {repetitions} repetitions, medians | ours | supervisord |");
+        Console.WriteLine("|---|---|---|");
+        Console.WriteLine($"| lines/s, child's first write → last line in the sink | {Cell(ours, "flood.endToEndRate", "N0")} | {Cell(supervisord, "flood.endToEndRate", "N0")} |");
+        Console.WriteLine($"| child's own writing time, ms | {Cell(ours, "flood.childWriting", "0.0")} | {Cell(supervisord, "flood.childWriting", "0.0")} |");
+        Console.WriteLine($"| lines lost (worst run) | {Lost(ours)} | {Lost(supervisord)} |");
         return 0;
     }
 

@@ -77,26 +77,7 @@ internal static class PeerScenarios
         }
 
         await peer.CallAsync("supervisor.stopProcess", "gw", true);
-
-        // (5) flood into stdout_logfile.
-        var expected = LogFileWatch.ExpectedBytes(lines);
-        for (var i = 0; i < repetitions + 1; i++)
-        {
-            var offset = LogFileWatch.Size(peer.FloodLog);
-            var from = peer.Events.Count;
-            await peer.CallAsync("supervisor.startProcess", "flood", false);
-            var exitedEvent = peer.Events.WaitAsync(from, line => line.StartsWith("PROCESS_STATE_EXITED processname:flood ", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
-            var landed = await LogFileWatch.WaitForSizeAsync(peer.FloodLog, offset + expected, exitedEvent, TimeSpan.FromMinutes(2));
-            var (_, text) = await exitedEvent;
-            var pid = SupervisordPeer.PidOf(text);
-            var floodStart = await peer.FloodStamps.WaitAsync("flood-start", pid);
-            var floodEnd = await peer.FloodStamps.WaitAsync("flood-end", pid);
-            var captured = LogFileWatch.CountLines(peer.FloodLog, offset);
-            if (i > 0)
-            {
-                RecordFlood(into, lines, captured, landed, floodStart, floodEnd);
-            }
-        }
+        await SupervisordFloodAsync(peer, repetitions, lines, into);
 
         // (11) SIGKILL of a running gateway with autorestart → the new one answering (the harness asks in supervisord's place).
         var from0 = peer.Events.Count;
@@ -121,6 +102,29 @@ internal static class PeerScenarios
         }
 
         await peer.CallAsync("supervisor.stopProcess", "gwr", true);
+    }
+
+    /// <summary>(5) the flood child under supervisord, into its stdout_logfile.</summary>
+    public static async Task SupervisordFloodAsync(SupervisordPeer peer, int repetitions, int lines, Measurements into)
+    {
+        var expected = LogFileWatch.ExpectedBytes(lines);
+        for (var i = 0; i < repetitions + 1; i++)
+        {
+            var offset = LogFileWatch.Size(peer.FloodLog);
+            var from = peer.Events.Count;
+            await peer.CallAsync("supervisor.startProcess", "flood", false);
+            var exitedEvent = peer.Events.WaitAsync(from, line => line.StartsWith("PROCESS_STATE_EXITED processname:flood ", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+            var landed = await LogFileWatch.WaitForSizeAsync(peer.FloodLog, offset + expected, exitedEvent, TimeSpan.FromMinutes(2));
+            var (_, text) = await exitedEvent;
+            var pid = SupervisordPeer.PidOf(text);
+            var floodStart = await peer.FloodStamps.WaitAsync("flood-start", pid);
+            var floodEnd = await peer.FloodStamps.WaitAsync("flood-end", pid);
+            var captured = LogFileWatch.CountLines(peer.FloodLog, offset);
+            if (i > 0)
+            {
+                RecordFlood(into, lines, captured, landed, floodStart, floodEnd);
+            }
+        }
     }
 
     public static async Task Pm2Async(Pm2Peer peer, int repetitions, int lines, Measurements into)

@@ -39,6 +39,12 @@ internal sealed class OursHarness : IAsyncDisposable
             Options.Containment = Enum.Parse<GatewayContainmentMode>(containment);
         }
 
+        if (Environment.GetEnvironmentVariable("PICO_BENCH_SPOOL") == "1")
+        {
+            // Output through the spool files re-attach uses (Linux) instead of pipes: a pid file turns them on.
+            Options.PidFilePath = Path.Combine(directory, $"gateway-{Guid.NewGuid():N}.pid");
+        }
+
         configure?.Invoke(Options);
         Logs = new GatewayLogBuffer(Options.LogCapacity);
         Manager = new GatewayManager(

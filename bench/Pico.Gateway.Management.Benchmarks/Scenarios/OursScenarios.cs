@@ -197,6 +197,12 @@ internal static class OursScenarios
             }
 
             into["flood.sinkRate"].Add((lines - 1) / ((sink.LastStamp - sink.FirstStamp) / 1e9));
+            if (Environment.GetEnvironmentVariable("PICO_BENCH_FLOOD_EACH") == "1")
+            {
+                // Every repetition, not only the median: on a shared machine the spread tells noise from a change.
+                Console.Error.WriteLine($"flood {i}: {(lines - 1) / ((sink.LastStamp - sink.FirstStamp) / 1e9):N0} lines/s, child writing {Clock.Ms(floodEnd - floodStart):0.0} ms");
+            }
+
             into["flood.endToEndRate"].Add(lines / ((sink.LastStamp - floodStart) / 1e9));
             into["flood.childWriting"].Add(Clock.Ms(floodEnd - floodStart));
             into["flood.wall"].Add(Clock.Ms(stopped - requested));
