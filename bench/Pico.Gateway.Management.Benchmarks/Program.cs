@@ -7,7 +7,7 @@ namespace Pico.Gateway.Management.Benchmarks;
 
 /// <summary>
 /// <c>scenarios ...</c>: the end-to-end scenario table; <c>stuck-clients ...</c>: the event stream under 500 clients that never read; <c>peers ...</c>: the same child under supervisord, PM2 and us;
-/// <c>idle ...</c>: hosts' idle CPU over a longer warm-up; <c>host-flood ...</c>: the sample host's memory around log floods;
+/// <c>idle ...</c>: hosts' idle CPU over a longer warm-up; <c>hosts ...</c>: the host part of <c>peers</c> alone; <c>host-flood ...</c>: the sample host's memory around log floods;
 /// anything else goes to BenchmarkDotNet (<c>--filter *</c> runs every micro benchmark).
 /// </summary>
 public static class Program
@@ -37,6 +37,11 @@ public static class Program
         if (args is ["console-host", .. var hostArgs])
         {
             return await Idle.ConsoleHost.RunAsync(hostArgs);
+        }
+
+        if (args is ["hosts", .. var hostsArgs])
+        {
+            return await Idle.HostRunner.RunAsync(hostsArgs);
         }
 
         if (args is ["peers", .. var peerArgs])

@@ -14,10 +14,13 @@ internal static class HostScenarios
     // Untimed crash restarts first: enough for tiered compilation to promote the restart path (30 calls) and settle.
     private const int WarmUpCycles = 40;
 
-    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Untimed stop/start cycles before the timed ones: a JIT host runs the POST path's methods at tier 0 until each has been called
+    /// 30 times (and then waits for the background compile), so 10 cycles measured tier-0 code.
+    /// </summary>
+    private const int PostWarmUpCycles = 40;
 
-    // Tiered compilation re-compiles hot methods for the first seconds of a JIT host's life: idle is measured after it.
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(30);
 
     /// <summary>SIGKILL of a gateway that ran healthily → the new gateway's running event (restart policy OnFailure, defaults otherwise).</summary>
     public static async Task CrashRestartAsync(string directory, int repetitions, Measurements into)
@@ -66,67 +69,156 @@ internal static class HostScenarios
         }
     }
 
-    /// <summary>The sample host (JIT, or the Native AOT executable): idle CPU and memory with the gateway running, then POST start → response.</summary>
-    public static async Task SampleHostAsync(string directory, string prefix, string? aotExecutable, int repetitions, Measurements into)
+    /// <summary>
+    /// Issue 11's host rows in one go. The JIT sample host, the Native AOT one (when <paramref name="aotExecutable"/> is given) and
+    /// the library alone in a console host (runtime defaults, and spin limit 0) start together and warm up together for
+    /// <paramref name="warmUp"/> from their start (a JIT host re-compiles its hot methods in the background for its first
+    /// minute or two: with health every 2 s a method reaches the 30-call tier-up threshold after ~60 s, twice with tiered PGO,
+    /// the console host's default); then each one's idle CPU is measured in turn, with the others idle beside it. Then, on each
+    /// sample host, <c>POST /api/gateway/start</c> → response after <see cref="PostWarmUpCycles"/> untimed stop/start cycles,
+    /// and in this process the same library's StartAsync answer against its own spawn, timed around the process layer.
+    /// </summary>
+    public static async Task HostsAsync(string directory, string? aotExecutable, int repetitions, TimeSpan warmUp, Measurements into)
     {
-        await using var host = await BenchSampleHost.StartAsync(directory, aotExecutable);
-        await Task.Delay(WarmUp);
-        await IdleAsync(host.ProcessId, prefix, into);
-        var memory = host.Memory();
-        into[$"{prefix}.rss"].Add(memory.Rss / 1048576.0);
-        into[$"{prefix}.anon"].Add(memory.Anonymous / 1048576.0);
-        into[$"{prefix}.pss"].Add(Pss(host.ProcessId) / 1048576.0);
-        for (var i = 0; i < repetitions + 1; i++)
+        var started = Stopwatch.StartNew();
+        var jitStarting = BenchSampleHost.StartAsync(Directory.CreateDirectory(Path.Combine(directory, "jit")).FullName);
+        var aotStarting = aotExecutable is null ? null : BenchSampleHost.StartAsync(Directory.CreateDirectory(Path.Combine(directory, "aot")).FullName, aotExecutable);
+        using var console = StartConsoleHost(spin: true);
+        using var consoleNoSpin = StartConsoleHost(spin: false);
+        BenchSampleHost? jit = null;
+        BenchSampleHost? aot = null;
+        try
+        {
+            jit = await jitStarting;
+            aot = aotStarting is null ? null : await aotStarting;
+            if (warmUp - started.Elapsed is { Ticks: > 0 } remaining)
+            {
+                await Task.Delay(remaining);
+            }
+
+            Console.Error.WriteLine($"hosts: warmed up for {started.Elapsed.TotalSeconds:0} s; idle CPU of each in turn...");
+            await IdleAsync(jit.ProcessId, "jit", into);
+            if (aot is not null)
+            {
+                await IdleAsync(aot.ProcessId, "aot", into);
+            }
+
+            await IdleAsync(console.Id, "console", into);
+            into["console.rss"].Add(BenchSampleHost.ReadMemory(console.Id).Rss / 1048576.0);
+            await IdleAsync(consoleNoSpin.Id, "console.nospin", into);
+            await StopAsync(console);
+            await StopAsync(consoleNoSpin);
+            foreach (var (host, prefix) in new[] { (jit, "jit"), (aot, "aot") })
+            {
+                if (host is null)
+                {
+                    continue;
+                }
+
+                var memory = host.Memory();
+                into[$"{prefix}.rss"].Add(memory.Rss / 1048576.0);
+                into[$"{prefix}.anon"].Add(memory.Anonymous / 1048576.0);
+                into[$"{prefix}.pss"].Add(Pss(host.ProcessId) / 1048576.0);
+            }
+
+            Console.Error.WriteLine("hosts: POST /api/gateway/start...");
+            await PostStartAsync(jit, "jit", repetitions, into);
+            if (aot is not null)
+            {
+                await PostStartAsync(aot, "aot", repetitions, into);
+            }
+        }
+        finally
+        {
+            if (!console.HasExited)
+            {
+                await StopAsync(console);
+            }
+
+            if (!consoleNoSpin.HasExited)
+            {
+                await StopAsync(consoleNoSpin);
+            }
+
+            if (aot is not null)
+            {
+                await aot.DisposeAsync();
+            }
+
+            if (jit is not null)
+            {
+                await jit.DisposeAsync();
+            }
+        }
+
+        await InProcessStartAsync(directory, repetitions, into);
+    }
+
+    private static async Task PostStartAsync(BenchSampleHost host, string prefix, int repetitions, Measurements into)
+    {
+        for (var i = 0; i < PostWarmUpCycles + repetitions; i++)
         {
             await host.PostAsync("stop");
             await host.WaitForStatusAsync("stopped", TimeSpan.FromSeconds(30));
+            if (i == PostWarmUpCycles)
+            {
+                // The tier-1 compiles queued by the last warm-up cycles land in the background.
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+
             var requested = Clock.Now();
             await host.PostAsync("start");
             var answered = Clock.Now();
             await host.WaitForStatusAsync("running", TimeSpan.FromSeconds(30));
-            if (i > 0)
+            if (i >= PostWarmUpCycles)
             {
                 into[$"{prefix}.postStart"].Add(Clock.Ms(answered - requested));
             }
         }
     }
 
-    /// <summary>The library alone: a console host with <c>AddGatewayManagement()</c> and the default probe (<see cref="ConsoleHost"/>).</summary>
-    public static async Task ConsoleHostAsync(Measurements into)
+    /// <summary>
+    /// In this process, the library's StartAsync against the bench child (cgroup containment as root, pipes): the answer, and the
+    /// spawn itself timed around the process layer (<see cref="TimingLauncher"/>) in the same start, after the same untimed cycles.
+    /// </summary>
+    private static async Task InProcessStartAsync(string directory, int repetitions, Measurements into)
     {
-        await ConsoleHostAsync("console", spin: true, into);
-        await ConsoleHostAsync("console.nospin", spin: false, into);
+        await using var ours = OursHarness.Healthy(directory);
+        for (var i = 0; i < PostWarmUpCycles + repetitions; i++)
+        {
+            var (_, requested, _) = await ours.StartRunningAsync();
+            if (i >= PostWarmUpCycles)
+            {
+                var answer = Clock.Ms(ours.LastStartAnswered - requested);
+                into["inproc.startAnswer"].Add(answer);
+                into["inproc.spawn"].Add(ours.Launcher.LastStartMs);
+                into["inproc.beyondSpawn"].Add(answer - ours.Launcher.LastStartMs);
+            }
+
+            await ours.StopAsync();
+        }
     }
 
-    /// <summary>
-    /// One console host; <paramref name="spin"/> false sets what the sample host sets in its project
-    /// (System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0), through the environment.
-    /// </summary>
-    private static async Task ConsoleHostAsync(string prefix, bool spin, Measurements into)
+    private static Process StartConsoleHost(bool spin)
     {
-        var port = FreePort.Next();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         if (!spin)
         {
+            // What the sample host sets in its project (System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0), through the environment.
             info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         }
 
         info.ArgumentList.Add(typeof(HostScenarios).Assembly.Location);
         info.ArgumentList.Add("console-host");
         info.ArgumentList.Add("--port");
-        info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-        using var process = Process.Start(info)!;
-        try
-        {
-            await Task.Delay(WarmUp);
-            await IdleAsync(process.Id, prefix, into);
-            into[$"{prefix}.rss"].Add(BenchSampleHost.ReadMemory(process.Id).Rss / 1048576.0);
-        }
-        finally
-        {
-            _ = Native.kill(process.Id, Native.SIGTERM);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
+        info.ArgumentList.Add(FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        return Process.Start(info)!;
+    }
+
+    private static async Task StopAsync(Process process)
+    {
+        _ = Native.kill(process.Id, Native.SIGTERM);
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>A supervisor's idle CPU (a peer's pid) with its gateway running.</summary>

@@ -55,12 +55,15 @@ internal sealed class OursHarness : IAsyncDisposable
             _probe,
             [],
             new NoConfigurationFingerprint(),
-            new UnixProcessLauncher(),
+            Launcher,
             TimeProvider.System);
         _subscription = Manager.Events.Subscribe(Events);
     }
 
     public GatewayOptions Options { get; }
+
+    /// <summary>Gets the real process layer, timed: <see cref="TimingLauncher.LastStartMs"/> is the last start's own spawn.</summary>
+    public TimingLauncher Launcher { get; } = new(new UnixProcessLauncher());
 
     public int Port { get; }
 

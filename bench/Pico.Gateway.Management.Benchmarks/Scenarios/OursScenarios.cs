@@ -32,6 +32,8 @@ internal static class OursScenarios
             into["readiness.listen"].Add(Clock.Ms(running - listen));
             into["readiness.spawn"].Add(Clock.Ms(running - requested));
             into["start.answer"].Add(Clock.Ms(ours.LastStartAnswered - requested));
+            into["start.spawn"].Add(ours.Launcher.LastStartMs);
+            into["start.beyondSpawn"].Add(Clock.Ms(ours.LastStartAnswered - requested) - ours.Launcher.LastStartMs);
             into["graceful"].Add(Clock.Ms(stopped - exited));
             into["graceful.request"].Add(Clock.Ms(stopped - stopRequested));
         }
