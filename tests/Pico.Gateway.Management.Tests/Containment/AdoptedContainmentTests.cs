@@ -156,6 +156,12 @@ public sealed class AdoptedContainmentTests(ITestOutputHelper output) : IDisposa
             Assert.True(new CgroupDirectory(directory).WaitForEvent("populated", "1", Environment.TickCount64 + 15_000), $"{directory} stayed empty");
         }
 
+        // Then it execs the sleeper; its environment (the cookie a restore checks) reads empty while the exec replaces its memory.
+        // The kernel tells nobody when an exec is done, so the executable is looked at until it is the sleeper.
+        var exe = $"/proc/{leader.Id}/exe";
+        Assert.True(
+            SpinWait.SpinUntil(() => new FileInfo(exe).ResolveLinkTarget(returnFinalTarget: false)?.FullName == sleep, TestTimeouts.Wait),
+            $"pid {leader.Id} did not exec {sleep}");
         return leader;
     }
 
