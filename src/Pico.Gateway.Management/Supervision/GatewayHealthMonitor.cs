@@ -8,7 +8,7 @@ namespace Pico.Gateway.Management.Supervision;
 /// <summary>
 /// Follows the gateway's health: while a run starts up, either it probes (HTTP or TCP, backing off, until the first healthy
 /// answer or the deadline) or it listens to what the gateway pushes (a notify socket, a ready line); then it probes on the steady
-/// ticks with the liveness source and keeps a Notify gateway's watchdog. Probes never overlap; a probe that throws or times out
+/// ticks with the liveness source and arms a Notify gateway's watchdog (<see cref="GatewayWatchdog"/>). Probes never overlap; a probe that throws or times out
 /// is unanswered, while the caller's own cancellation propagates.
 /// </summary>
 internal sealed class GatewayHealthMonitor(
@@ -17,6 +17,7 @@ internal sealed class GatewayHealthMonitor(
 {
     private readonly SemaphoreSlim _probeGate = new(1, 1);
     private readonly IPortListeners _listeners = listeners ?? ProcPortListeners.Instance;
+    private readonly GatewayWatchdog _watchdog = new(state, time, logger);
 
     // How long the last spawned run took to its first healthy answer (ticks; 0 before any): the next one likely takes as long.
     private long _lastStartupTicks;
@@ -58,21 +59,10 @@ internal sealed class GatewayHealthMonitor(
 
     public void Ready(ProcessRun run)
     {
-        if (!TryCommitFirstHealthy(run, HealthProbeResult.Healthy()) || run.Options.Readiness.WatchdogTimeout is not { } timeout || run.Watchdog is not null)
+        if (TryCommitFirstHealthy(run, HealthProbeResult.Healthy()))
         {
-            return;
+            _watchdog.Arm(run);
         }
-
-        // As systemd, the watchdog runs from readiness on: a gateway still starting is bounded by its startup deadline instead.
-        run.Watchdog = time.CreateTimer(
-            static state =>
-            {
-                var (monitor, run, timeout) = ((GatewayHealthMonitor, ProcessRun, TimeSpan))state!;
-                monitor.OnWatchdogExpired(run, timeout);
-            },
-            (this, run, timeout),
-            timeout,
-            Timeout.InfiniteTimeSpan);
     }
 
     public void Status(ProcessRun run, string text)
@@ -90,13 +80,7 @@ internal sealed class GatewayHealthMonitor(
         Log.GatewayStatusNotified(logger, run.Id, text);
     }
 
-    public void WatchdogPing(ProcessRun run)
-    {
-        if (run.Options.Readiness.WatchdogTimeout is { } timeout)
-        {
-            run.Watchdog?.Change(timeout, Timeout.InfiniteTimeSpan);
-        }
-    }
+    public void WatchdogPing(ProcessRun run) => GatewayWatchdog.Ping(run);
 
     public void ExtendStartup(ProcessRun run, TimeSpan extension)
     {
@@ -182,25 +166,6 @@ internal sealed class GatewayHealthMonitor(
         {
             Log.GatewayUnhealthy(logger, run.Id, transition.Next.LastError ?? result.Description ?? "unhealthy");
         }
-    }
-
-    /// <summary>A hung gateway is reported, then killed: its exit is one nobody asked for, which the restart policy decides about.</summary>
-    private void OnWatchdogExpired(ProcessRun run, TimeSpan timeout)
-    {
-        lock (state.Gate)
-        {
-            if (!ReferenceEquals(state.Unstopped_NeedsLock, run) || !GatewayTransitions.IsProbedOnTicks(state.Current))
-            {
-                return;
-            }
-
-            state.Commit_NeedsLock(GatewayTransitions.WatchdogExpired(state.Current, timeout).Next);
-        }
-
-        // Killed, not asked: a hung gateway may never act on SIGTERM, and (as systemd's watchdog) its end is a failure whatever code
-        // it would have chosen, so OnFailure restarts it.
-        Log.WatchdogExpired(logger, run.Id, timeout);
-        run.Process.Kill();
     }
 
     private void OnStartupDeadline(ProcessRun run)
