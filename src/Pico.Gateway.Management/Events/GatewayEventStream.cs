@@ -24,6 +24,12 @@ internal sealed class GatewayEventStream : IObservable<GatewayEvent>
 
     public int SubscriberCount => Volatile.Read(ref _subscriptions).Length;
 
+    /// <summary>
+    /// Gets what a new subscriber receives first: the manager's current snapshot. It is the one copy, so a status read before
+    /// subscribing is never newer than the subscriber's first event.
+    /// </summary>
+    public GatewayEvent Latest => Volatile.Read(ref _latest);
+
     public IDisposable Subscribe(IObserver<GatewayEvent> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
@@ -48,12 +54,13 @@ internal sealed class GatewayEventStream : IObservable<GatewayEvent>
     {
         lock (_gate)
         {
+            // The snapshot moves on even after completion: status reads outlive the stream.
+            Volatile.Write(ref _latest, next);
             if (_completed)
             {
                 return;
             }
 
-            _latest = next;
             foreach (var subscription in _subscriptions)
             {
                 subscription.Enqueue(next);
@@ -66,10 +73,8 @@ internal sealed class GatewayEventStream : IObservable<GatewayEvent>
     {
         lock (_gate)
         {
-            if (!_completed)
-            {
-                _latest = current;
-            }
+            // After completion the snapshot stays readable and fresh; nobody new subscribes to it.
+            Volatile.Write(ref _latest, current);
         }
     }
 

@@ -12,13 +12,11 @@ internal sealed class GatewayState
 {
     private readonly TimeProvider _time;
     private readonly GatewayEventStream _events;
-    private GatewayEvent _current;
 
     public GatewayState(TimeProvider time, ILogger logger)
     {
         _time = time;
-        _current = new GatewayEvent { Sequence = 0, Timestamp = time.GetUtcNow(), Status = GatewayStatus.Stopped };
-        _events = new GatewayEventStream(_current, logger);
+        _events = new GatewayEventStream(new GatewayEvent { Sequence = 0, Timestamp = time.GetUtcNow(), Status = GatewayStatus.Stopped }, logger);
     }
 
     public Lock Gate { get; } = new();
@@ -26,7 +24,7 @@ internal sealed class GatewayState
     public TimeProvider Time => _time;
 
     /// <summary>Gets the latest snapshot; readable without the lock.</summary>
-    public GatewayEvent Current => Volatile.Read(ref _current);
+    public GatewayEvent Current => _events.Latest;
 
     /// <summary>Gets the state changes, the current snapshot first.</summary>
     public IObservable<GatewayEvent> Events => _events;
@@ -67,20 +65,18 @@ internal sealed class GatewayState
             proposed = proposed with { RestartRequired = restartRequired };
         }
 
-        if (proposed.HasSameStateAs(_current))
+        var current = _events.Latest;
+        if (proposed.HasSameStateAs(current))
         {
-            if (!ReferenceEquals(proposed.HealthDetails, _current.HealthDetails))
+            if (!ReferenceEquals(proposed.HealthDetails, current.HealthDetails))
             {
-                Volatile.Write(ref _current, proposed);
                 _events.Refresh(proposed);
             }
 
             return;
         }
 
-        var next = proposed with { Sequence = _current.Sequence + 1, Timestamp = _time.GetUtcNow() };
-        Volatile.Write(ref _current, next);
-        _events.Publish(next);
+        _events.Publish(proposed with { Sequence = current.Sequence + 1, Timestamp = _time.GetUtcNow() });
     }
 
     public void Complete() => _events.Complete();

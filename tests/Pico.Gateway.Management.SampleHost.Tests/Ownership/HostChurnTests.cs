@@ -108,10 +108,10 @@ public sealed class HostChurnTests(ITestOutputHelper output)
             Assert.True(owners == 1, Because($"{owners} hosts act as the owner"));
             if (running is null)
             {
-                steps.Add($"start through the owner {owner!.Id}");
-                await using var events = await ServerSentEventReader.OpenAsync(owner.Client);
-                using (await owner.Client.PostAsync(new Uri("/api/gateway/start", UriKind.Relative), content: null))
+                await using var events = await ServerSentEventReader.OpenAsync(owner!.Client);
+                using (var started = await owner.Client.PostAsync(new Uri("/api/gateway/start", UriKind.Relative), content: null))
                 {
+                    steps.Add($"start through the owner {owner.Id}: {(int)started.StatusCode} {await started.Content.ReadAsStringAsync()}");
                 }
 
                 await events.ReadStatusesUntilAsync(json => json.GetProperty("gateway_status").GetString() == "running");
@@ -126,10 +126,11 @@ public sealed class HostChurnTests(ITestOutputHelper output)
             }
 
             Assert.Empty(ProcessTable.LiveProcessesWithMarker(workspace.Marker));
-            output.WriteLine(string.Join("\n", steps));
         }
         finally
         {
+            // Always: a failure's report then tells the steps that led to it.
+            output.WriteLine(string.Join("\n", steps));
             foreach (var host in hosts)
             {
                 await host.DisposeAsync();

@@ -57,9 +57,25 @@ internal sealed class ServerSentEventReader(HttpResponseMessage response, Stream
     public async Task<List<string>> ReadStatusesUntilAsync(Func<JsonElement, bool> predicate)
     {
         var statuses = new List<string>();
+        var seen = new List<string>();
         while (true)
         {
-            var message = await ReadAsync() ?? throw new InvalidOperationException($"the stream ended after {string.Join(", ", statuses)}");
+            ServerSentEvent? message;
+            try
+            {
+                message = await ReadAsync();
+            }
+            catch (OperationCanceledException timedOut)
+            {
+                // What the stream said before it went quiet is what a failure report needs.
+                throw new TimeoutException($"no awaited status within {TestTimeouts.Wait}; the stream said: {string.Join(" | ", seen)}", timedOut);
+            }
+
+            if (message is null)
+            {
+                throw new InvalidOperationException($"the stream ended after {string.Join(" | ", seen)}");
+            }
+
             if (message.Data is null)
             {
                 continue;
@@ -67,6 +83,7 @@ internal sealed class ServerSentEventReader(HttpResponseMessage response, Stream
 
             var json = message.Json;
             statuses.Add(json.GetProperty("gateway_status").GetString()!);
+            seen.Add(message.Data);
             if (predicate(json))
             {
                 return statuses;

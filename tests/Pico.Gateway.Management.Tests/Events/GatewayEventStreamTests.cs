@@ -113,6 +113,38 @@ public sealed class GatewayEventStreamTests
         Assert.Equal(1, late.CompletedCount);
     }
 
+    [Fact]
+    public async Task The_status_read_is_the_snapshot_a_new_subscriber_gets_first_so_a_subscriber_never_starts_behind_it()
+    {
+        // One copy, published under the stream's lock: there is no moment in which a read sees 1 and a new subscriber gets 0.
+        var stream = new GatewayEventStream(Event(0), _logger);
+        var published = Event(1, GatewayStatus.Starting);
+        stream.Publish(published);
+        Assert.Same(published, stream.Latest);
+        var refreshed = published with { HealthStatusCode = 200 };
+        stream.Refresh(refreshed);
+        var read = stream.Latest;
+
+        using var recorder = new Recorder(stream);
+        await recorder.WaitForCountAsync(1);
+
+        Assert.Same(refreshed, read);
+        Assert.Same(read, recorder.Events[0]);
+    }
+
+    [Fact]
+    public void The_snapshot_stays_current_after_completion_for_status_reads()
+    {
+        var stream = new GatewayEventStream(Event(0), _logger);
+        stream.Complete();
+
+        stream.Publish(Event(1, GatewayStatus.Stopping));
+        var stopped = Event(2, GatewayStatus.Stopped);
+        stream.Publish(stopped);
+
+        Assert.Same(stopped, stream.Latest);
+    }
+
     private static GatewayEvent Event(long sequence, GatewayStatus status = GatewayStatus.Stopped) =>
         new() { Sequence = sequence, Timestamp = T0.AddSeconds(sequence), Status = status };
 

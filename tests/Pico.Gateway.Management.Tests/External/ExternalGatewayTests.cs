@@ -198,8 +198,9 @@ public sealed class ExternalGatewayTests
                 locator.Found = new ExternalGateway(Environment.ProcessId);
                 break;
             case "gone":
+                // Gone first: supervision's own first tick may already be asking the locator.
+                fixture.Launcher.GoneBeforeAttach[ExternalPid] = true;
                 locator.Found = new ExternalGateway(ExternalPid);
-                fixture.Launcher.GoneBeforeAttach.Add(ExternalPid);
                 break;
             default:
                 locator.Failure = new IOException("the pid file cannot be read");

@@ -24,12 +24,12 @@ internal sealed class FakeProcessLauncher : IGatewayProcessLauncher
     /// <summary>Gets the gateways followed as started outside the host, in order.</summary>
     public IReadOnlyList<FakeProcess> AttachedExternal => [.. _attached];
 
-    /// <summary>Gets or sets the pids that are gone by the time the manager attaches to them.</summary>
-    public HashSet<int> GoneBeforeAttach { get; } = [];
+    /// <summary>Gets the pids that are gone by the time the manager attaches to them (supervision's ticks read it).</summary>
+    public ConcurrentDictionary<int, bool> GoneBeforeAttach { get; } = new();
 
     public IGatewayProcess? AttachExternal(int processId, TimeProvider time)
     {
-        if (GoneBeforeAttach.Contains(processId))
+        if (GoneBeforeAttach.ContainsKey(processId))
         {
             return null;
         }
