@@ -51,7 +51,7 @@ internal static class Program
         TinyHttpServer server;
         try
         {
-            server = TinyHttpServer.Start(ResolveAddress(host), config.Port, gateway.Respond);
+            server = TinyHttpServer.Start(ResolveAddress(host), config.Port, gateway.Respond, keepAlive: true);
         }
         catch (SocketException exception)
         {

@@ -13,23 +13,33 @@ internal sealed class TinyHttpServer : IAsyncDisposable
 
     private readonly TcpListener _listener;
     private readonly Func<HttpRequestHead, HttpReply> _respond;
+    private readonly bool _keepAlive;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
 
-    private TinyHttpServer(TcpListener listener, Func<HttpRequestHead, HttpReply> respond)
+    private TinyHttpServer(TcpListener listener, Func<HttpRequestHead, HttpReply> respond, bool keepAlive)
     {
         _listener = listener;
         _respond = respond;
+        _keepAlive = keepAlive;
         _acceptLoop = AcceptLoopAsync();
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public static TinyHttpServer Start(IPAddress address, int port, Func<HttpRequestHead, HttpReply> respond)
+    /// <summary>Listens on <paramref name="address"/>:<paramref name="port"/> (0: the OS picks) and answers each request with <paramref name="respond"/>.</summary>
+    /// <param name="address">The address to listen on.</param>
+    /// <param name="port">The port, or 0.</param>
+    /// <param name="respond">The reply to a request's method and target.</param>
+    /// <param name="keepAlive">
+    /// Answer more than one request per connection, as picoclaw's Go server does, so a client that polls (a health probe every
+    /// few seconds) keeps one connection instead of opening one per request. Without it every reply says <c>Connection: close</c>.
+    /// </param>
+    public static TinyHttpServer Start(IPAddress address, int port, Func<HttpRequestHead, HttpReply> respond, bool keepAlive = false)
     {
         var listener = new TcpListener(address, port);
         listener.Start();
-        return new TinyHttpServer(listener, respond);
+        return new TinyHttpServer(listener, respond, keepAlive);
     }
 
     public async ValueTask DisposeAsync()
@@ -70,22 +80,38 @@ internal sealed class TinyHttpServer : IAsyncDisposable
     private async Task ServeAsync(Socket socket)
     {
         using var stream = new NetworkStream(socket, ownsSocket: true);
-        using var timeout = new CancellationTokenSource(HeadReadTimeout);
+
+        // One deadline per request, re-armed for the next; a kept connection that stays quiet that long is closed.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        var buffer = new byte[MaxHeadBytes];
+        var filled = 0;
         try
         {
             socket.NoDelay = true;
-            var head = await ReadHeadAsync(stream, timeout.Token);
-            if (head is not { } request)
+            while (true)
             {
-                return;
+                timeout.CancelAfter(HeadReadTimeout);
+                (var head, var headLength, filled) = await ReadHeadAsync(stream, buffer, filled, timeout.Token);
+                if (head is not { } request)
+                {
+                    return;
+                }
+
+                var reply = request.Request.Method.Length == 0 ? new HttpReply(400, """{"error":"bad request"}""") : _respond(request.Request);
+                var keep = _keepAlive && request.KeepAlive && reply.AfterSent is null;
+                await stream.WriteAsync(Encode(reply, keep), timeout.Token);
+                if (!keep)
+                {
+                    // Closing with unread request bytes would send RST and could discard the response before the client reads it.
+                    socket.Shutdown(SocketShutdown.Send);
+                    reply.AfterSent?.Invoke();
+                    return;
+                }
+
+                // A client may have sent its next request already (pipelining): keep what followed this one's head.
+                filled -= headLength;
+                buffer.AsSpan(headLength, filled).CopyTo(buffer);
             }
-
-            var reply = request.Method.Length == 0 ? new HttpReply(400, """{"error":"bad request"}""") : _respond(request);
-            await stream.WriteAsync(Encode(reply), timeout.Token);
-
-            // Closing with unread request bytes would send RST and could discard the response before the client reads it.
-            socket.Shutdown(SocketShutdown.Send);
-            reply.AfterSent?.Invoke();
         }
         catch (IOException)
         {
@@ -98,55 +124,91 @@ internal sealed class TinyHttpServer : IAsyncDisposable
         }
     }
 
-    private static async Task<HttpRequestHead?> ReadHeadAsync(NetworkStream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads until a whole head is in <paramref name="buffer"/>, which holds <paramref name="filled"/> bytes already: the parsed
+    /// head (null at end of stream), its length, and how many bytes the buffer holds now.
+    /// </summary>
+    private static async Task<(ParsedHead? Head, int Length, int Filled)> ReadHeadAsync(NetworkStream stream, byte[] buffer, int filled, CancellationToken cancellationToken)
     {
-        var buffer = new byte[MaxHeadBytes];
-        var filled = 0;
-        while (filled < buffer.Length)
+        var searchFrom = 0;
+        while (true)
         {
+            var end = buffer.AsSpan(searchFrom, filled - searchFrom).IndexOf("\r\n\r\n"u8);
+            if (end >= 0)
+            {
+                var length = searchFrom + end + 4;
+                return (ParseHead(buffer.AsSpan(0, length)), length, filled);
+            }
+
+            if (filled == buffer.Length)
+            {
+                return (new ParsedHead(new HttpRequestHead(string.Empty, string.Empty), KeepAlive: false), filled, filled);
+            }
+
+            searchFrom = Math.Max(0, filled - 3);
             var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken);
             if (read == 0)
             {
-                return null;
+                return (null, 0, filled);
             }
 
-            var searchFrom = Math.Max(0, filled - 3);
             filled += read;
-            if (buffer.AsSpan(searchFrom, filled - searchFrom).IndexOf("\r\n\r\n"u8) >= 0)
-            {
-                return ParseRequestLine(buffer.AsSpan(0, filled));
-            }
         }
-
-        return new HttpRequestHead(string.Empty, string.Empty);
     }
 
-    private static HttpRequestHead ParseRequestLine(ReadOnlySpan<byte> head)
+    private static ParsedHead ParseHead(ReadOnlySpan<byte> head)
     {
-        var line = head[..head.IndexOf("\r\n"u8)];
+        var lineEnd = head.IndexOf("\r\n"u8);
+        var line = head[..lineEnd];
         var firstSpace = line.IndexOf((byte)' ');
         var lastSpace = line.LastIndexOf((byte)' ');
         if (firstSpace <= 0 || lastSpace <= firstSpace + 1)
         {
-            return new HttpRequestHead(string.Empty, string.Empty);
+            return new ParsedHead(new HttpRequestHead(string.Empty, string.Empty), KeepAlive: false);
         }
 
-        return new HttpRequestHead(
+        var request = new HttpRequestHead(
             Encoding.ASCII.GetString(line[..firstSpace]),
             Encoding.ASCII.GetString(line[(firstSpace + 1)..lastSpace]));
+
+        // Kept only for HTTP/1.1 without a body (this server never reads one) and without "Connection: close".
+        var keepAlive = line[(lastSpace + 1)..].SequenceEqual("HTTP/1.1"u8);
+        foreach (var range in head[(lineEnd + 2)..].Split("\r\n"u8))
+        {
+            var field = head[(lineEnd + 2)..][range];
+            var colon = field.IndexOf((byte)':');
+            if (colon <= 0)
+            {
+                continue;
+            }
+
+            var name = field[..colon].Trim((byte)' ');
+            var value = field[(colon + 1)..].Trim((byte)' ');
+            if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8)
+                || (Ascii.EqualsIgnoreCase(name, "Content-Length"u8) && !value.SequenceEqual("0"u8))
+                || (Ascii.EqualsIgnoreCase(name, "Connection"u8) && Ascii.EqualsIgnoreCase(value, "close"u8)))
+            {
+                keepAlive = false;
+            }
+        }
+
+        return new ParsedHead(request, keepAlive);
     }
 
-    private static byte[] Encode(HttpReply reply)
+    private static byte[] Encode(HttpReply reply, bool keepAlive)
     {
         var body = Encoding.UTF8.GetBytes(reply.JsonBody);
+        var connection = keepAlive ? "keep-alive" : "close";
         var head = string.Create(
             CultureInfo.InvariantCulture,
-            $"HTTP/1.1 {reply.StatusCode} {ReasonPhrase(reply.StatusCode)}\r\nContent-Type: {reply.ContentType}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+            $"HTTP/1.1 {reply.StatusCode} {ReasonPhrase(reply.StatusCode)}\r\nContent-Type: {reply.ContentType}\r\nContent-Length: {body.Length}\r\nConnection: {connection}\r\n\r\n");
         var message = new byte[Encoding.ASCII.GetByteCount(head) + body.Length];
         var written = Encoding.ASCII.GetBytes(head, message);
         body.CopyTo(message, written);
         return message;
     }
+
+    private readonly record struct ParsedHead(HttpRequestHead Request, bool KeepAlive);
 
     private static string ReasonPhrase(int statusCode) => statusCode switch
     {

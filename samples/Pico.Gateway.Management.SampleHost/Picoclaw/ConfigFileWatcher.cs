@@ -74,6 +74,7 @@ internal sealed class ConfigFileWatcher(PicoclawSetup setup, IGatewayManager man
     {
         if (IsConfigFile(e.Name))
         {
+            setup.ConfigChanged();
             _changes.Writer.TryWrite(true);
         }
     }
@@ -83,6 +84,7 @@ internal sealed class ConfigFileWatcher(PicoclawSetup setup, IGatewayManager man
     {
         if (IsConfigFile(e.Name) || IsConfigFile(e.OldName))
         {
+            setup.ConfigChanged();
             _changes.Writer.TryWrite(true);
         }
     }
@@ -91,6 +93,7 @@ internal sealed class ConfigFileWatcher(PicoclawSetup setup, IGatewayManager man
     private void OnError(object sender, ErrorEventArgs e)
     {
         SampleHostLog.ConfigWatchError(_logger, e.GetException());
+        setup.ConfigChanged();
         _changes.Writer.TryWrite(true);
     }
 

@@ -76,7 +76,7 @@ internal sealed class ConfigFollowingHealthProbe(IHealthProbe inner, bool ownsIn
     {
         try
         {
-            return PicoclawConfig.Load(setup.ConfigPath).GetHealthCheckUrl();
+            return setup.LoadConfig().GetHealthCheckUrl();
         }
         catch (PicoclawConfigException)
         {

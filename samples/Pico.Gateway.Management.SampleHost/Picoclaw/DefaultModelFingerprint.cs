@@ -18,7 +18,7 @@ internal sealed class DefaultModelFingerprint(PicoclawSetup setup) : IGatewayCon
     {
         try
         {
-            return ValueTask.FromResult(Of(PicoclawConfig.Load(setup.ConfigPath)));
+            return ValueTask.FromResult(Of(setup.LoadConfig()));
         }
         catch (PicoclawConfigException)
         {

@@ -6,7 +6,7 @@ namespace Pico.Gateway.Management.SampleHost.Picoclaw;
 
 /// <summary>
 /// picoclaw's start preconditions: a default model that exists in <c>model_list</c>, has credentials, and, when it is local,
-/// accepts a TCP connection. The config file is read afresh on every check so an edit is noticed without restarting the host.
+/// accepts a TCP connection. The config is read again whenever the file changed (<see cref="PicoclawSetup.LoadConfig"/>), so an edit is noticed without restarting the host.
 /// </summary>
 internal sealed class DefaultModelStartCondition(PicoclawSetup setup, TimeProvider time) : IGatewayStartCondition
 {
@@ -18,7 +18,7 @@ internal sealed class DefaultModelStartCondition(PicoclawSetup setup, TimeProvid
         PicoclawConfig config;
         try
         {
-            config = PicoclawConfig.Load(setup.ConfigPath);
+            config = setup.LoadConfig();
         }
         catch (PicoclawConfigException ex)
         {

@@ -8,10 +8,13 @@ internal sealed class PicoclawSetup
     /// <summary>The pid file picoclaw's gateway writes itself in picoclaw's home, however it was started.</summary>
     public const string GatewayPidFileName = ".picoclaw.pid";
 
+    private readonly PicoclawConfigCache _config;
+
     private PicoclawSetup(string configPath, bool createdConfig, Exception? createError, GatewayCommand command, Uri healthCheckUrl, string? healthUrlError, string gatewayPidFile)
     {
         GatewayPidFile = gatewayPidFile;
         ConfigPath = configPath;
+        _config = new PicoclawConfigCache(configPath);
         CreatedConfig = createdConfig;
         CreateError = createError;
         Command = command;
@@ -34,6 +37,13 @@ internal sealed class PicoclawSetup
 
     /// <summary>Gets why the health URL fell back to the default (an unreadable config at build time).</summary>
     public string? HealthUrlError { get; }
+
+    /// <summary>Reads picoclaw's config, or returns it as last read when the file has not changed since.</summary>
+    /// <exception cref="PicoclawConfigException">The file cannot be read or is not a valid config.</exception>
+    public PicoclawConfig LoadConfig() => _config.Load();
+
+    /// <summary>The config file or its directory changed: the next <see cref="LoadConfig"/> reads the file.</summary>
+    public void ConfigChanged() => _config.Invalidate();
 
     /// <summary>Resolves the config path, creates the demo config if there is none, and derives the executable and health URL.</summary>
     public static PicoclawSetup Create(IConfiguration configuration, string baseDirectory)
