@@ -97,7 +97,10 @@ public sealed class StatusEndpointTests
             "healthy", "--port", "{port}", "--health-file", Path.Combine(settings.Workspace.Directory, "health")));
         await host.StartRunningAsync();
 
-        await File.WriteAllTextAsync(Path.Combine(host.Workspace.Directory, "health"), "503 {\"error\":\"down\"}");
+        // Renamed into place: the child reads the file on every request, and a half-written one answers 500.
+        var health = Path.Combine(host.Workspace.Directory, "health");
+        await File.WriteAllTextAsync(health + ".tmp", "503 {\"error\":\"down\"}");
+        File.Move(health + ".tmp", health, overwrite: true);
         await host.WaitForStatusAsync(GatewayStatus.Error);
         var status = await host.GetJsonAsync("/api/gateway/status");
 
