@@ -93,8 +93,18 @@ internal sealed class GatewayHealthMonitor(
         }
     }
 
-    /// <summary>Runs <paramref name="tick"/> now and then every health-check interval until <paramref name="cancellationToken"/> ends it.</summary>
-    public async Task RunTicksAsync(Func<CancellationToken, Task> tick, Func<TimeSpan> interval, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="tick"/> now and then every health-check interval until <paramref name="cancellationToken"/> ends it.
+    /// On the system clock the ticks run on a thread of their own that sleeps in between (<see cref="SteadyTickThread"/>): an idle
+    /// supervisor then wakes one thread per tick, not the timer thread and the thread pool's workers. Any other clock (a test's)
+    /// drives them through its timers.
+    /// </summary>
+    public Task RunTicksAsync(Func<CancellationToken, Task> tick, Func<TimeSpan> interval, CancellationToken cancellationToken) =>
+        ReferenceEquals(time, TimeProvider.System)
+            ? SteadyTickThread.Run(tick, interval, cancellationToken)
+            : RunTicksOnTimersAsync(tick, interval, cancellationToken);
+
+    private async Task RunTicksOnTimersAsync(Func<CancellationToken, Task> tick, Func<TimeSpan> interval, CancellationToken cancellationToken)
     {
         try
         {
