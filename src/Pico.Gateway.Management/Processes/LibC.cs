@@ -44,6 +44,17 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, SetLastError = true)]
     public static partial nint read(int fd, byte* buffer, nint count);
 
+    /// <summary>
+    /// <see cref="read"/> with its errno taken at once (0 unless it returned -1): the saved errno is replaced by the next P/Invoke,
+    /// so code that does anything between the read and the check (giving back a buffer that unmaps) must not read it later.
+    /// </summary>
+    public static nint Read(int fd, byte* buffer, nint count, out int error)
+    {
+        var result = read(fd, buffer, count);
+        error = result < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return result;
+    }
+
     [LibraryImport(Library, SetLastError = true)]
     public static partial int kill(int pid, int signal);
 
@@ -60,6 +71,13 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int poll(PollFd* fds, nuint count, int timeout);
+
+    /// <summary>Linux only: poll with a timeout finer than a millisecond (a null signal mask leaves the thread's mask alone).</summary>
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int ppoll(PollFd* fds, nuint count, Timespec* timeout, void* signalMask);
+
+    /// <summary>The errno of a read that would block on a non-blocking descriptor (EAGAIN, which is EWOULDBLOCK on Linux and macOS).</summary>
+    public static int ReadWouldBlock => OperatingSystem.IsLinux() ? 11 : 35;
 
     [LibraryImport(Library)]
     public static partial int posix_spawn_file_actions_init(void* actions);
@@ -106,6 +124,13 @@ internal static unsafe partial class LibC
         public int Fd;
         public short Events;
         public short ReturnedEvents;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timespec
+    {
+        public nint Seconds;
+        public nint Nanoseconds;
     }
 
     [LibraryImport(Library)]
