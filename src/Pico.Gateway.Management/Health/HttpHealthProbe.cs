@@ -70,7 +70,7 @@ internal sealed class HttpHealthProbe : IHealthProbe, IDisposable
         {
             while (true)
             {
-                connection ??= KeptHttpConnection.Connect(url, endpoint);
+                connection ??= KeptHttpConnection.Connect(url, endpoint, cancellationToken);
                 HttpAnswer answer;
                 try
                 {

@@ -53,14 +53,28 @@ internal sealed class KeptHttpConnection : IDisposable
         return true;
     }
 
-    /// <summary>Connects, blocking: a refused connection throws <see cref="SocketException"/> at once on loopback.</summary>
-    public static KeptHttpConnection Connect(Uri url, IPEndPoint endpoint)
+    /// <summary>
+    /// Connects, blocking: a refused connection throws <see cref="SocketException"/> at once on loopback. A listener that stopped
+    /// accepting (its backlog full) leaves the connect waiting for SYN retries, so cancellation closes the socket here too.
+    /// </summary>
+    /// <exception cref="SocketException">The connection failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> ended the wait.</exception>
+    public static KeptHttpConnection Connect(Uri url, IPEndPoint endpoint, CancellationToken cancellationToken)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            socket.Connect(endpoint);
+            using (cancellationToken.UnsafeRegister(static socket => ((Socket)socket!).Dispose(), socket))
+            {
+                socket.Connect(endpoint);
+            }
+
             return new KeptHttpConnection(socket, url);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is SocketException or ObjectDisposedException)
+        {
+            socket.Dispose();
+            throw new OperationCanceledException(cancellationToken);
         }
         catch
         {

@@ -121,6 +121,28 @@ public sealed class KeptHttpConnectionTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => get);
     }
 
+    [Fact]
+    public async Task Cancellation_ends_a_connect_to_a_listener_that_stopped_accepting()
+    {
+        // A backlog of one that nobody accepts from: Linux queues two connections, then drops SYNs, so a third connect waits
+        // for SYN retries (minutes) where a hung gateway's probe must end at its deadline.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var url = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}/health");
+        Assert.True(KeptHttpConnection.Serves(url, out var endpoint));
+        using var first = KeptHttpConnection.Connect(url, endpoint, CancellationToken.None);
+        using var second = KeptHttpConnection.Connect(url, endpoint, CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+
+        var blocked = OwnThread.RunAsync(() => KeptHttpConnection.Connect(url, endpoint, cancel.Token));
+        Assert.True(SpinWait.SpinUntil(() => blocked.IsCompleted || IsSynSentTo(url.Port), TestTimeouts.Wait), "no connect was waiting");
+        Assert.False(blocked.IsCompleted, "the connect to a full backlog did not wait");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => blocked);
+    }
+
     [Theory]
     [InlineData("http://localhost:80/health")]
     [InlineData("https://127.0.0.1:443/health")]
@@ -144,14 +166,14 @@ public sealed class KeptHttpConnectionTests
         var port = FreeLoopbackPort();
         Assert.True(KeptHttpConnection.Serves(new Uri($"http://127.0.0.1:{port}/health"), out var endpoint));
 
-        var refused = Assert.Throws<SocketException>(() => KeptHttpConnection.Connect(new Uri($"http://127.0.0.1:{port}/health"), endpoint));
+        var refused = Assert.Throws<SocketException>(() => KeptHttpConnection.Connect(new Uri($"http://127.0.0.1:{port}/health"), endpoint, CancellationToken.None));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
     }
 
     private static KeptHttpConnection Connect(Uri url)
     {
         Assert.True(KeptHttpConnection.Serves(url, out var endpoint));
-        return KeptHttpConnection.Connect(url, endpoint);
+        return KeptHttpConnection.Connect(url, endpoint, CancellationToken.None);
     }
 
     // The body is copied out: it is the connection's buffer, valid only until the next exchange.
@@ -160,6 +182,15 @@ public sealed class KeptHttpConnectionTests
         var answer = connection.Get(MaxBody, CancellationToken.None);
         return (new Answer(answer.StatusCode, answer.MediaType, Encoding.UTF8.GetString(answer.Body.Span), answer.TooLarge), connection.Reusable);
     });
+
+    // /proc/net/tcp: a socket in SYN_SENT (state 02) whose remote port is this one, i.e. a connect waiting for an answer.
+    private static bool IsSynSentTo(int port)
+    {
+        var remote = $":{port:X4} ";
+        return File.ReadLines("/proc/net/tcp").Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Any(fields => fields.Length > 3 && (fields[2] + " ").EndsWith(remote, StringComparison.Ordinal) && fields[3] == "02");
+    }
 
     private static int FreeLoopbackPort()
     {
