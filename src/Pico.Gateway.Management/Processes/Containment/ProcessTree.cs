@@ -82,6 +82,21 @@ internal abstract class ProcessTree
     /// <summary>Whether <paramref name="pid"/> is a live member of the leader's process group, which a group signal already reached.</summary>
     protected bool InGroup(int pid) => ProcStat.TryRead(pid, out var stat) && stat.IsAlive && stat.GroupId == Leader;
 
+    /// <summary>The processes of /proc other than this one that <paramref name="isMember"/> claims: a scan, for what re-parenting hid.</summary>
+    protected static List<int> ScanForMembers(Func<int, bool> isMember)
+    {
+        var members = new List<int>();
+        foreach (var pid in ProcStat.OtherProcessIds())
+        {
+            if (isMember(pid))
+            {
+                members.Add(pid);
+            }
+        }
+
+        return members;
+    }
+
     protected bool InGroupOrDescends(int pid)
     {
         if (pid == Leader)

@@ -65,17 +65,5 @@ internal sealed class TrackedProcessTree(RunCookie cookie) : ProcessTree
     private bool IsMember(int pid) =>
         pid != Leader && ProcStat.TryRead(pid, out var stat) && stat.IsAlive && (stat.GroupId == Leader || Cookie.IsCarriedBy(pid));
 
-    private List<int> FindMembers()
-    {
-        var members = new List<int>();
-        foreach (var pid in ProcStat.OtherProcessIds())
-        {
-            if (IsMember(pid))
-            {
-                members.Add(pid);
-            }
-        }
-
-        return members;
-    }
+    private List<int> FindMembers() => ScanForMembers(IsMember);
 }
