@@ -18,7 +18,19 @@ internal sealed class GatewayHostedService(IGatewayManager manager, GatewayOptio
             return;
         }
 
-        var result = await manager.StartAsync(cancellationToken).ConfigureAwait(false);
+        GatewayStartResult result;
+        try
+        {
+            result = await manager.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping before the auto start got the operation gate (another start or a take-over held it): no start,
+            // and no failed host start either; StopAsync follows and stops whatever this host owns.
+            Log.AutoStartSkipped(_logger, "the host is stopping");
+            return;
+        }
+
         if (result.Outcome is GatewayStartOutcome.PreconditionFailed or GatewayStartOutcome.Failed)
         {
             // A gateway that cannot start must not stop the host: the status and the UI say why.

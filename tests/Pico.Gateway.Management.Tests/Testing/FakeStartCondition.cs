@@ -4,12 +4,22 @@ internal sealed class FakeStartCondition : IGatewayStartCondition
 {
     public string? NotReadyReason { get; set; }
 
-    public int Checks { get; private set; }
+    private int _checks;
 
-    public ValueTask<StartConditionResult> CheckAsync(CancellationToken cancellationToken)
+    public int Checks => Volatile.Read(ref _checks);
+
+    /// <summary>Gets or sets a task every check waits for before it answers (a slow condition, holding whoever called it).</summary>
+    public Task? Hold { get; set; }
+
+    public async ValueTask<StartConditionResult> CheckAsync(CancellationToken cancellationToken)
     {
-        Checks++;
-        return ValueTask.FromResult(NotReadyReason is null ? StartConditionResult.Ready : StartConditionResult.NotReady(NotReadyReason));
+        Interlocked.Increment(ref _checks);
+        if (Hold is { } hold)
+        {
+            await hold.ConfigureAwait(false);
+        }
+
+        return NotReadyReason is null ? StartConditionResult.Ready : StartConditionResult.NotReady(NotReadyReason);
     }
 }
 
