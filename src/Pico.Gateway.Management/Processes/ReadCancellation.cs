@@ -47,25 +47,6 @@ internal sealed class ReadCancellation
         }
     }
 
-    /// <summary>
-    /// Sleeps for <paramref name="pause"/> (Linux only: ppoll) and returns true, or returns false at once, or as soon as it happens,
-    /// once cancelled: a cancelled reader must drain the pipe and stop, not keep giving a writer time to refill it. With
-    /// <paramref name="fd"/>, the sleep also ends when that pipe's last writer has closed it (the gateway exited): its end of file
-    /// is read at once, so a pause never delays the exit's publication. Data arriving on it does not end the sleep.
-    /// </summary>
-    public unsafe bool Pause(TimeSpan pause, int fd = -1)
-    {
-        var entries = stackalloc LibC.PollFd[2];
-        entries[0] = new LibC.PollFd { Fd = _wakeRead, Events = LibC.POLLIN };
-
-        // No events asked for: poll still reports a hang-up (POLLHUP is always reported), and a write does not wake the sleeper.
-        entries[1] = new LibC.PollFd { Fd = fd, Events = 0 };
-        var timeout = new LibC.Timespec { Seconds = 0, Nanoseconds = (nint)(pause.Ticks * 100) };
-
-        // Without a wake pipe (fd -1) that entry is ignored; an interrupted sleep is only a shorter pause.
-        return LibC.ppoll(entries, 2, &timeout, null) <= 0 || entries[0].ReturnedEvents == 0;
-    }
-
     public unsafe void Cancel()
     {
         lock (_gate)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Pico.Gateway.Management.Diagnostics;
@@ -193,7 +192,6 @@ internal sealed class SpoolCapture : IDisposable
             var committed = offset;
             var freed = offset / BlockBytes * BlockBytes;
             var punchWarned = false;
-            var coalescing = new ReadCoalescing(Stopwatch.Frequency);
             while (true)
             {
                 // Read the flag before the read: if it was set, the gateway had exited, so this read sees all it wrote.
@@ -231,13 +229,6 @@ internal sealed class SpoolCapture : IDisposable
                         }
                     }
 
-                    // A flood of small writes, each an inotify event that would wake this thread: read it many lines at a time
-                    // (ReadCoalescing). Once finishing, the rest is read without pauses.
-                    if (!last && coalescing.PauseAfterRead(Stopwatch.GetTimestamp(), (int)count, ReadChunkBytes))
-                    {
-                        _ = _finish.Pause(ReadCoalescing.Pause);
-                    }
-
                     continue;
                 }
 
@@ -250,8 +241,6 @@ internal sealed class SpoolCapture : IDisposable
                 {
                     break;
                 }
-
-                coalescing.Drained();
 
                 // At the end for now: sleep until the file is written to, or until the run is finished.
                 _finish.WaitReadable(watch);

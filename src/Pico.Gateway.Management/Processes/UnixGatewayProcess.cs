@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Pico.Gateway.Management.Processes.Containment;
@@ -8,8 +7,7 @@ namespace Pico.Gateway.Management.Processes;
 /// <summary>
 /// A spawned process group leader. One thread blocks in waitid for the exit notification and two block in read on the pipes:
 /// the kernel wakes them, nothing polls. The spawning caller starts the exit thread, which starts the two readers. Each pipe's reader splits what it read itself unless a burst fills its buffer; then
-/// a thread of its own splits the chunks (<see cref="PipeOutputQueue"/>), so a burst costs the gateway a copy per chunk, not our work per line;
-/// a flood of small writes is read many lines at a time after short pauses (<see cref="ReadCoalescing"/>), so it does not wake a reader per line. When the leader exits, the rest of its
+/// a thread of its own splits the chunks (<see cref="PipeOutputQueue"/>), so a burst costs the gateway a copy per chunk, not our work per line. When the leader exits, the rest of its
 /// tree (<see cref="ProcessTree"/>) is killed before the exit is published; a process that escaped the tree and still holds the
 /// pipes is no longer read from once a short grace has passed, so it costs the host no thread and no descriptor.
 /// </summary>
@@ -197,64 +195,32 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         PipeOutputQueue? self = null;
         var queue = self = new PipeOutputQueue(
             new LineSplitter(stream, maxLineLength, output, ReadChunkBytes), ReadChunkBytes, MaxQueuedChunks, () => StartThread(() => self!.RunSplitter(), name));
-
-        // Non-blocking, so that a read can be tried without polling first: after a full read (more may be there) and after a
-        // pause (more has likely been written). Only our end of the pipe is changed: the gateway's end is a file of its own.
-        _ = LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
-        var coalescing = new ReadCoalescing(Stopwatch.Frequency);
-        var cancelled = false;
-        var readNow = false;
         try
         {
             while (true)
             {
-                if (!readNow && !cancelled && !cancellation.WaitReadable(fd))
+                if (!cancellation.WaitReadable(fd))
                 {
                     // Cancelled: what is in the pipe now is still read, without waiting for more.
-                    cancelled = true;
+                    _ = LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
                 }
 
                 var chunk = queue.Rent();
 
-                // The errno is taken with the read: giving the chunk back below may unmap one, which replaces the saved errno, and a
-                // would-block read then looked like an error that ended the reader, losing what the gateway wrote next.
+                // The errno is taken with the read: giving the chunk back below may unmap one, which replaces the saved errno, and an
+                // interrupted read then looked like an error that ended the reader, losing what the gateway wrote next.
                 var count = LibC.Read(fd, chunk, ReadChunkBytes, out var error);
                 if (count > 0)
                 {
-                    var now = Stopwatch.GetTimestamp();
                     queue.Deliver(chunk, (int)count);
-
-                    // A full read: more may be there, read again at once. A short one emptied the pipe: the next read waits for
-                    // data, unless a flood is being coalesced (ReadCoalescing): then it is tried at once after a pause.
-                    readNow = count == ReadChunkBytes;
-                    if (OperatingSystem.IsLinux() && !cancelled && coalescing.PauseAfterRead(now, (int)count, ReadChunkBytes))
-                    {
-                        readNow = cancellation.Pause(ReadCoalescing.Pause, fd);
-                        cancelled = !readNow;
-                    }
-
                     continue;
                 }
 
                 queue.Release(chunk);
-                if (count == 0)
+                if (count == 0 || error != LibC.EINTR)
                 {
                     break;
                 }
-
-                if (error == LibC.EINTR)
-                {
-                    readNow = true;
-                    continue;
-                }
-
-                if (error != LibC.ReadWouldBlock || cancelled)
-                {
-                    break;
-                }
-
-                coalescing.Drained();
-                readNow = false;
             }
         }
         finally

@@ -4,8 +4,7 @@ using Pico.Gateway.Management.Tests.Testing;
 namespace Pico.Gateway.Management.Tests.Processes;
 
 /// <summary>
-/// A gateway that writes each line with its own write(2), as an unbuffered logger does: the reader coalesces the flood
-/// (<see cref="ReadCoalescing"/>) yet loses nothing, keeps the order, and hands on the flood's last line and a line after quiet
+/// A gateway that writes each line with its own write(2), as an unbuffered logger does: the reader loses nothing, keeps the order, and hands on the flood's last line and a line after quiet
 /// while the gateway stays silent, without waiting for more output or for the end of the pipe. Through pipes and through the spool.
 /// </summary>
 public sealed class PerLineFloodCaptureTests : IDisposable

@@ -5,7 +5,8 @@ namespace Pico.Gateway.Management.Tests.Processes;
 
 /// <summary>
 /// A pipe reader decides what a failed read means from its errno, after giving the buffer back, which may unmap one: the saved
-/// errno must be the read's, taken with it. Reading it later lost the lines after a would-block read in a loaded CI run.
+/// errno must be the read's, taken with it, or an interrupted (or, non-blocking, a would-block) read looks like an error that
+/// ends the reader and loses what the gateway writes next.
 /// </summary>
 public sealed unsafe class ReadErrnoTests
 {
