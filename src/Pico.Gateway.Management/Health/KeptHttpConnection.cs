@@ -64,7 +64,7 @@ internal sealed class KeptHttpConnection : IDisposable
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            using (cancellationToken.UnsafeRegister(static socket => ((Socket)socket!).Dispose(), socket))
+            using (CloseOnCancel(socket, cancellationToken))
             {
                 socket.Connect(endpoint);
             }
@@ -93,7 +93,7 @@ internal sealed class KeptHttpConnection : IDisposable
     public HttpAnswer Get(int maxBodyBytes, CancellationToken cancellationToken)
     {
         Reusable = false;
-        using var closeOnCancel = cancellationToken.UnsafeRegister(static socket => ((Socket)socket!).Dispose(), _socket);
+        using var closeOnCancel = CloseOnCancel(_socket, cancellationToken);
         try
         {
             _socket.Send(_request);
@@ -106,6 +106,10 @@ internal sealed class KeptHttpConnection : IDisposable
     }
 
     public void Dispose() => _socket.Dispose();
+
+    // A blocking connect, send or receive observes no token: closing the socket is what ends it.
+    private static CancellationTokenRegistration CloseOnCancel(Socket socket, CancellationToken cancellationToken) =>
+        cancellationToken.UnsafeRegister(static socket => ((Socket)socket!).Dispose(), socket);
 
     private HttpAnswer ReadAnswer(int maxBodyBytes)
     {

@@ -9,31 +9,15 @@ internal sealed class ProcessGroupTree : ProcessTree
 
     public override void KillAll(TimeSpan bound)
     {
-        _ = LibC.kill(-Leader, LibC.SIGKILL);
         if (!OperatingSystem.IsLinux())
         {
+            _ = LibC.kill(-Leader, LibC.SIGKILL);
             return;
         }
 
-        // A SIGKILL is delivered, not completed: the members die over the next milliseconds, and the gateway's exit must not be
-        // published while one is still alive. The leader's children were re-parented when it exited, so only a scan finds them;
-        // each is pinned with a pidfd (MemberSignals), whose readiness then says it is gone.
-        var deadline = Environment.TickCount64 + (long)bound.TotalMilliseconds;
-        var members = Members();
-        if (members.Count == 0)
-        {
-            LastKill = (0, 0);
-            return;
-        }
-
-        using var signals = new MemberSignals();
-        var killed = 0;
-        foreach (var pid in members)
-        {
-            killed += signals.Send(pid, LibC.SIGKILL, IsMember) ? 1 : 0;
-        }
-
-        LastKill = signals.WaitForExits(deadline) ? (killed, 0) : (killed, Members().Count);
+        // The group's members must be gone, not just signalled, before the gateway's exit is published. The leader's children
+        // were re-parented when it exited, so only a scan finds them.
+        KillMembers(bound, IsMember);
     }
 
     public override bool Contains(int pid)
@@ -52,6 +36,4 @@ internal sealed class ProcessGroupTree : ProcessTree
     }
 
     private bool IsMember(int pid) => pid != Leader && ProcStat.TryRead(pid, out var stat) && stat.IsAlive && stat.GroupId == Leader;
-
-    private List<int> Members() => ScanForMembers(IsMember);
 }

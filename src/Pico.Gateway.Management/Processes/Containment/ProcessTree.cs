@@ -10,6 +10,9 @@ namespace Pico.Gateway.Management.Processes.Containment;
 /// </summary>
 internal abstract class ProcessTree
 {
+    /// <summary>A tree that forks as fast as it is killed is chased this many rounds, each of which waits for its kills to land.</summary>
+    protected const int MaxKillRounds = 64;
+
     public abstract GatewayContainmentMode Mode { get; }
 
     /// <summary>Gets what a later host needs to contain this run the same way (recorded in the pid file).</summary>
@@ -81,6 +84,42 @@ internal abstract class ProcessTree
 
     /// <summary>Whether <paramref name="pid"/> is a live member of the leader's process group, which a group signal already reached.</summary>
     protected bool InGroup(int pid) => ProcStat.TryRead(pid, out var stat) && stat.IsAlive && stat.GroupId == Leader;
+
+    /// <summary>
+    /// The kill of <see cref="KillAll"/> for a tree found by a scan: SIGKILL to the group, then to every other process
+    /// <paramref name="isMember"/> claims (each pinned with a pidfd first, <see cref="MemberSignals"/>), then a wait on those
+    /// pidfds, since a SIGKILL is delivered, not completed; again while new members appear (a member that forked before it
+    /// died), at most <see cref="MaxKillRounds"/> times, until <paramref name="bound"/>. Sets <see cref="LastKill"/>.
+    /// </summary>
+    protected void KillMembers(TimeSpan bound, Func<int, bool> isMember)
+    {
+        var deadline = Environment.TickCount64 + (long)bound.TotalMilliseconds;
+        var killed = 0;
+        for (var round = 0; round < MaxKillRounds; round++)
+        {
+            // The group first: its members die even if they cleared their environment, as long as they stayed in the group.
+            _ = LibC.kill(-Leader, LibC.SIGKILL);
+            var members = ScanForMembers(isMember);
+            if (members.Count == 0)
+            {
+                LastKill = (killed, 0);
+                return;
+            }
+
+            using var signals = new MemberSignals();
+            foreach (var pid in members)
+            {
+                killed += signals.Send(pid, LibC.SIGKILL, isMember) ? 1 : 0;
+            }
+
+            if (!signals.WaitForExits(deadline))
+            {
+                break;
+            }
+        }
+
+        LastKill = (killed, ScanForMembers(isMember).Count);
+    }
 
     /// <summary>The processes of /proc other than this one that <paramref name="isMember"/> claims: a scan, for what re-parenting hid.</summary>
     protected static List<int> ScanForMembers(Func<int, bool> isMember)

@@ -7,9 +7,6 @@ namespace Pico.Gateway.Management.Processes.Containment;
 /// </summary>
 internal sealed class TrackedProcessTree(RunCookie cookie) : ProcessTree
 {
-    // A tree that forks as fast as it is killed is chased this many rounds, each of which waits for its kills to land.
-    private const int MaxRounds = 64;
-
     public RunCookie Cookie { get; } = cookie;
 
     public override GatewayContainmentMode Mode => GatewayContainmentMode.Tracked;
@@ -30,35 +27,7 @@ internal sealed class TrackedProcessTree(RunCookie cookie) : ProcessTree
         }
     }
 
-    public override void KillAll(TimeSpan bound)
-    {
-        var deadline = Environment.TickCount64 + (long)bound.TotalMilliseconds;
-        var killed = 0;
-        for (var round = 0; round < MaxRounds; round++)
-        {
-            // The group first: its members die even if they cleared their environment, as long as they stayed in the group.
-            _ = LibC.kill(-Leader, LibC.SIGKILL);
-            var members = FindMembers();
-            if (members.Count == 0)
-            {
-                LastKill = (killed, 0);
-                return;
-            }
-
-            using var signals = new MemberSignals();
-            foreach (var pid in members)
-            {
-                killed += signals.Send(pid, LibC.SIGKILL, IsMember) ? 1 : 0;
-            }
-
-            if (!signals.WaitForExits(deadline))
-            {
-                break;
-            }
-        }
-
-        LastKill = (killed, FindMembers().Count);
-    }
+    public override void KillAll(TimeSpan bound) => KillMembers(bound, IsMember);
 
     public override bool Contains(int pid) => IsMember(pid) || InGroupOrDescends(pid);
 
