@@ -13,12 +13,12 @@ internal sealed class TimingLauncher(IGatewayProcessLauncher inner) : IGatewayPr
     /// <summary>Gets how long the last <see cref="Start"/> took, in milliseconds (NaN before any).</summary>
     public double LastStartMs { get; private set; } = double.NaN;
 
-    public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output)
+    public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output, bool held = false)
     {
         var before = Clock.Now();
         try
         {
-            return inner.Start(startInfo, output);
+            return inner.Start(startInfo, output, held);
         }
         finally
         {

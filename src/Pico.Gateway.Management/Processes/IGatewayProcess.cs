@@ -24,6 +24,14 @@ internal interface IGatewayProcess : IDisposable
     /// <summary>Completes after <see cref="OutputClosed"/>, once every line read went to the handler.</summary>
     Task OutputCompleted { get; }
 
+    /// <summary>
+    /// Lets a process started held (<see cref="IGatewayProcessLauncher.Start"/>) exec the gateway; called once the spawn is recorded.
+    /// Does nothing for a process not held, or one already let run.
+    /// </summary>
+    void LetRun()
+    {
+    }
+
     /// <summary>Asks the whole process tree to terminate gracefully (SIGTERM).</summary>
     void SignalTerminate();
 

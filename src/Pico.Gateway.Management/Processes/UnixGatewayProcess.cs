@@ -39,16 +39,18 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     private readonly ILogger _logger;
     private readonly ReadCancellation? _readCancellation;
     private readonly SpoolCapture? _spool;
+    private readonly ExecGate? _gate;
 
     // Started by the exit thread, not by the spawning caller: Thread.Start waits until the new thread runs, and a start should wait
     // for one such thread, not three. The exit thread, which must not start late, is the one started by the caller.
     private readonly Action _startReaders;
 
-    public UnixGatewayProcess(int pid, int stdoutFd, int stderrFd, int maxLineLength, IGatewayOutputHandler output, ProcessTree tree, ILogger logger)
+    public UnixGatewayProcess(int pid, int stdoutFd, int stderrFd, int maxLineLength, IGatewayOutputHandler output, ProcessTree tree, ILogger logger, ExecGate? gate = null)
     {
         Id = pid;
         _tree = tree;
         _logger = logger;
+        _gate = gate;
         OutputClosed = Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task);
         OutputCompleted = Task.WhenAll(_stdoutDone.Task, _stderrDone.Task);
         var cancellation = _readCancellation = new ReadCancellation(readers: 2);
@@ -61,11 +63,12 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     }
 
     /// <summary>A gateway whose output goes to spool files (<see cref="SpoolCapture"/>) rather than pipes.</summary>
-    public UnixGatewayProcess(int pid, SpoolCapture spool, ProcessTree tree, ILogger logger)
+    public UnixGatewayProcess(int pid, SpoolCapture spool, ProcessTree tree, ILogger logger, ExecGate? gate = null)
     {
         Id = pid;
         _tree = tree;
         _logger = logger;
+        _gate = gate;
         _spool = spool;
         OutputClosed = spool.Completed;
         OutputCompleted = spool.Completed;
@@ -84,6 +87,8 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     public GatewayContainmentMode Containment => _tree.Mode;
 
     public RunContainment RunContainment => _tree.Record;
+
+    public void LetRun() => _gate?.Open();
 
     public void SignalTerminate() => SignalTree(LibC.SIGTERM);
 
@@ -117,6 +122,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     /// <summary>Stops reading output: what is in the pipes is still read, then the readers end even if an escapee holds the pipes.</summary>
     public void Dispose()
     {
+        _gate?.Dispose();
         _readCancellation?.Cancel();
         _spool?.Finish();
     }
@@ -167,6 +173,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         }
 
         _tree.Release();
+        _gate?.Dispose();
 
         // A spool holds all the gateway wrote by now: it is read to its end, whoever else still holds the files.
         _spool?.Finish();

@@ -22,30 +22,51 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
         _containment = containment ?? new ContainmentSelector(_logger);
     }
 
-    public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output)
+    public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output, bool held = false)
     {
         var (contained, tree) = _containment.Prepare(startInfo);
+        ExecGate? gate = null;
         try
         {
-            if (contained.OutputSpool is { } spool && OperatingSystem.IsLinux())
+            // The trampoline enters a cgroup and holds the exec; a run that needs neither execs the gateway directly.
+            if (held || tree.EntryFile is not null)
             {
-                var spooled = SpawnToSpool(contained, spool);
-                tree.Attach(spooled);
-                return new UnixGatewayProcess(spooled, SpoolCapture.FollowNew(spool, startInfo.MaxLineLength, output, _logger), tree, _logger);
+                contained = GatewayTrampoline.Wrap(contained, tree.EntryFile);
+                gate = ExecGate.Create();
             }
 
-            var (pid, stdoutRead, stderrRead) = Spawn(contained);
-            tree.Attach(pid);
-            return new UnixGatewayProcess(pid, stdoutRead, stderrRead, startInfo.MaxLineLength, output, tree, _logger);
+            UnixGatewayProcess process;
+            if (contained.OutputSpool is { } spool && OperatingSystem.IsLinux())
+            {
+                var spooled = SpawnToSpool(contained, spool, gate);
+                gate?.CloseReadEnd();
+                tree.Attach(spooled);
+                process = new UnixGatewayProcess(spooled, SpoolCapture.FollowNew(spool, startInfo.MaxLineLength, output, _logger), tree, _logger, gate);
+            }
+            else
+            {
+                var (pid, stdoutRead, stderrRead) = Spawn(contained, gate);
+                gate?.CloseReadEnd();
+                tree.Attach(pid);
+                process = new UnixGatewayProcess(pid, stdoutRead, stderrRead, startInfo.MaxLineLength, output, tree, _logger, gate);
+            }
+
+            if (!held)
+            {
+                process.LetRun();
+            }
+
+            return process;
         }
         catch
         {
+            gate?.Dispose();
             tree.Release();
             throw;
         }
     }
 
-    private static (int Pid, int StdoutRead, int StderrRead) Spawn(GatewayProcessStartInfo startInfo)
+    private static (int Pid, int StdoutRead, int StderrRead) Spawn(GatewayProcessStartInfo startInfo, ExecGate? gate)
     {
         var executable = ResolveExecutable(startInfo.ExecutablePath);
         var stdoutPipe = stackalloc int[2];
@@ -64,7 +85,7 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
         int pid;
         try
         {
-            pid = Spawn(executable, startInfo, stdoutPipe[1], stderrPipe[1]);
+            pid = Spawn(executable, startInfo, stdoutPipe[1], stderrPipe[1], gate);
         }
         catch
         {
@@ -80,13 +101,13 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
     }
 
     /// <summary>Spawns with stdout and stderr on fresh append-only spool files: a write never fails because the host is gone.</summary>
-    private static int SpawnToSpool(GatewayProcessStartInfo startInfo, string spool)
+    private static int SpawnToSpool(GatewayProcessStartInfo startInfo, string spool, ExecGate? gate)
     {
         var executable = ResolveExecutable(startInfo.ExecutablePath);
         var (stdout, stderr) = SpoolCapture.CreateForChild(spool);
         try
         {
-            return Spawn(executable, startInfo, stdout, stderr);
+            return Spawn(executable, startInfo, stdout, stderr, gate);
         }
         finally
         {
@@ -101,7 +122,7 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
         return path.Contains('/', StringComparison.Ordinal) ? Path.GetFullPath(path) : path;
     }
 
-    private static void CreatePipe(int* fds)
+    internal static void CreatePipe(int* fds)
     {
         if (OperatingSystem.IsLinux())
         {
@@ -128,7 +149,7 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
         _ = LibC.close(fds[1]);
     }
 
-    private static int Spawn(string executable, GatewayProcessStartInfo startInfo, int stdoutWrite, int stderrWrite)
+    private static int Spawn(string executable, GatewayProcessStartInfo startInfo, int stdoutWrite, int stderrWrite, ExecGate? gate)
     {
         var arguments = new List<string>(startInfo.Arguments.Count + 1) { executable };
         arguments.AddRange(startInfo.Arguments);
@@ -153,6 +174,11 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
                 Check(LibC.posix_spawn_file_actions_addopen(actions, 0, devNull, LibC.O_RDONLY, 0), "addopen");
                 Check(LibC.posix_spawn_file_actions_adddup2(actions, stdoutWrite, 1), "adddup2");
                 Check(LibC.posix_spawn_file_actions_adddup2(actions, stderrWrite, 2), "adddup2");
+                if (gate is not null)
+                {
+                    // Last: a pipe end handed to the child as 1 or 2 may itself be descriptor 3, and is copied by then.
+                    Check(LibC.posix_spawn_file_actions_adddup2(actions, gate.ReadEnd, ExecGate.ChildDescriptor), "adddup2");
+                }
                 if (workingDirectory is not null)
                 {
                     Check(LibC.posix_spawn_file_actions_addchdir_np(actions, workingDirectory), "addchdir");

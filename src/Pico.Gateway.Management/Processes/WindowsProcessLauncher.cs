@@ -8,7 +8,7 @@ namespace Pico.Gateway.Management.Processes;
 /// </summary>
 internal sealed class WindowsProcessLauncher : IGatewayProcessLauncher
 {
-    public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output)
+    public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output, bool held = false)
     {
         var info = new ProcessStartInfo(startInfo.ExecutablePath)
         {

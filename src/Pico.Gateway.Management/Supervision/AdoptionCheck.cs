@@ -42,41 +42,34 @@ internal static class AdoptionCheck
             return $"the record of pid {pid} has no executable and command line to check";
         }
 
-        var (executable, expected) = AfterTrampoline(record.Executable, record.CommandLine);
-        if (!string.Equals(ProcessInspection.TryGetExecutable(pid), executable, StringComparison.Ordinal))
-        {
-            return $"pid {pid} runs another executable than the one recorded ({executable})";
-        }
-
+        // A record taken while the trampoline still ran (a host killed between the spawn and the gateway's first answer) names the
+        // shell: the process is the gateway it exec'd by now, or, just as well, still the trampoline of that record.
+        var running = ProcessInspection.TryGetExecutable(pid);
         var commandLine = ProcessInspection.TryGetCommandLine(pid);
-        if (commandLine is null || !commandLine.SequenceEqual(expected, StringComparer.Ordinal))
+        if (Matches(running, commandLine, record.Executable, record.CommandLine))
         {
-            return $"pid {pid} has another command line than the one recorded";
+            return null;
         }
 
-        return null;
-    }
-
-    /// <summary>
-    /// What a record taken while the cgroup trampoline still ran (a host killed between the spawn and the gateway's first answer)
-    /// becomes once the trampoline has exec'd: <c>/bin/sh -c &lt;script&gt; pico-gateway &lt;procs&gt; &lt;pwd&gt; exe args...</c>
-    /// turns into <c>exe args...</c> running <c>exe</c>. Any other record is expected as it is.
-    /// </summary>
-    private static (string? Executable, IReadOnlyList<string> CommandLine) AfterTrampoline(string? executable, IReadOnlyList<string> commandLine)
-    {
-        const int GatewayIndex = 6;
-        if (commandLine.Count > GatewayIndex
-            && commandLine[1] == "-c"
-            && commandLine[2].EndsWith("exec \"$@\"", StringComparison.Ordinal)
-            && commandLine[3] == "pico-gateway"
-            && executable is not null
-            && Path.GetFileName(executable) is "sh" or "dash" or "bash" or "busybox")
+        if (GatewayTrampoline.Unwrap(record.Executable, record.CommandLine) is not { } trampolined)
         {
-            var gateway = commandLine[GatewayIndex];
-            var resolved = new FileInfo(gateway).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(gateway);
-            return (resolved, commandLine.Skip(GatewayIndex).ToList());
+            return string.Equals(running, record.Executable, StringComparison.Ordinal)
+                ? $"pid {pid} has another command line than the one recorded"
+                : $"pid {pid} runs another executable than the one recorded ({record.Executable})";
         }
 
-        return (executable, commandLine);
+        var (gateway, expected) = trampolined;
+        var resolved = new FileInfo(gateway).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(gateway);
+        if (!string.Equals(running, resolved, StringComparison.Ordinal))
+        {
+            return $"pid {pid} runs another executable than the one recorded ({resolved})";
+        }
+
+        return Matches(running, commandLine, resolved, expected) ? null : $"pid {pid} has another command line than the one recorded";
     }
+
+    private static bool Matches(string? executable, IReadOnlyList<string>? commandLine, string expectedExecutable, IReadOnlyList<string> expected) =>
+        string.Equals(executable, expectedExecutable, StringComparison.Ordinal)
+        && commandLine is not null
+        && commandLine.SequenceEqual(expected, StringComparer.Ordinal);
 }

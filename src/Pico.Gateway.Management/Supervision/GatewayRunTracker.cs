@@ -47,7 +47,7 @@ internal sealed class GatewayRunTracker(
             output.OnProcessStarting();
             signals = GatewayHealthMonitor.CreateSignals(current, logger);
             output.ObserveLines(signals is OutputLineReadiness lines ? lines.OnLine : null);
-            process = launcher.Start(WithSignals(StartInfoOf(current), signals), output);
+            process = launcher.Start(WithSignals(StartInfoOf(current), signals), output, held: true);
         }
         catch (Exception ex) when (ex is GatewaySpawnException or OptionsValidationException or DllNotFoundException or EntryPointNotFoundException or SocketException)
         {
@@ -61,6 +61,10 @@ internal sealed class GatewayRunTracker(
             return GatewayStartResult.Failed(ex.Message);
         }
 
+        // Recorded before the gateway may run: a host killed at any moment leaves either a held process that exits when the kernel
+        // closes the gate, or a gateway the pid file names, which the next owner adopts. Never one nobody can find.
+        reattachment.Record(process.Id, current.HealthCheckUrl, fingerprint, process.RunContainment);
+        process.LetRun();
         var run = new ProcessRun(process, adopted: false, current, time, logger) { Signals = signals };
         lock (state.Gate)
         {
@@ -71,7 +75,6 @@ internal sealed class GatewayRunTracker(
 
         Log.GatewayStarted(logger, run.Id, current.ExecutablePath!);
         telemetry.Started(reason);
-        reattachment.Record(run.Id, current.HealthCheckUrl, fingerprint, process.RunContainment);
 
         // A launcher (a script, the cgroup trampoline) may exec another program after the spawn: the executable and command line
         // that adoption checks are recorded again once the gateway answers, when they are the gateway's own.

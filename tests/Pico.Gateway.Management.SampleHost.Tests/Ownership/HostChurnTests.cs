@@ -10,11 +10,6 @@ namespace Pico.Gateway.Management.SampleHost.Tests.Ownership;
 /// host owns the one running gateway, and once every host is gone so is the gateway. Set PICO_CHAOS_SEED to replay a run.
 /// </summary>
 [Trait(TestCategory.Name, TestCategory.Slow)]
-// Quarantined (2026-12-02): it found an orphan. Seed 833064701 fails about half its runs: after "SIGKILL gateway" (one that
-// had not answered yet, so its crash restart waits for the backoff), the owner is SIGKILLed between the restart's spawn and
-// its pid-file record, and the new gateway is left unrecorded: no later host adopts it, and it holds the port ("port N is
-// already in use by pid M"). The steps print the pid file and the gateways after each one.
-[Trait(TestCategory.Name, TestCategory.Quarantined)]
 public sealed class HostChurnTests(ITestOutputHelper output)
 {
     private const int Steps = 12;

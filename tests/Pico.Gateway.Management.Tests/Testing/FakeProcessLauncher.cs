@@ -13,6 +13,9 @@ internal sealed class FakeProcessLauncher : IGatewayProcessLauncher
 
     public bool NextIgnoresTerminate { get; set; }
 
+    /// <summary>Gets or sets what each process started from now on runs when it is let run.</summary>
+    public Action<FakeProcess>? OnLetRun { get; set; }
+
     public IReadOnlyList<FakeProcess> Started => [.. _started];
 
     public FakeProcess Last => _started.Last();
@@ -39,14 +42,14 @@ internal sealed class FakeProcessLauncher : IGatewayProcessLauncher
         return process;
     }
 
-    public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output)
+    public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output, bool held = false)
     {
         if (SpawnError is not null)
         {
             throw new GatewaySpawnException(SpawnError);
         }
 
-        var process = new FakeProcess(Interlocked.Increment(ref _nextPid), startInfo, output) { IgnoresTerminate = NextIgnoresTerminate };
+        var process = new FakeProcess(Interlocked.Increment(ref _nextPid), startInfo, output) { IgnoresTerminate = NextIgnoresTerminate, Held = held, OnLetRun = OnLetRun };
         _started.Enqueue(process);
         MaxConcurrentLive = Math.Max(MaxConcurrentLive, LiveCount);
         return process;
@@ -73,6 +76,21 @@ internal sealed class FakeProcess(int id, GatewayProcessStartInfo startInfo, IGa
     public GatewayProcessStartInfo StartInfo { get; } = startInfo;
 
     public bool IgnoresTerminate { get; set; }
+
+    /// <summary>Gets a value indicating whether the launcher was asked to hold the exec until <see cref="LetRun"/>.</summary>
+    public bool Held { get; init; }
+
+    /// <summary>Gets a value indicating whether the process was let run.</summary>
+    public bool WasLetRun { get; private set; }
+
+    /// <summary>Gets what runs when the process is let run (a test looks at the pid store at that moment).</summary>
+    public Action<FakeProcess>? OnLetRun { get; init; }
+
+    public void LetRun()
+    {
+        WasLetRun = true;
+        OnLetRun?.Invoke(this);
+    }
 
     public bool IgnoresKill { get; set; }
 

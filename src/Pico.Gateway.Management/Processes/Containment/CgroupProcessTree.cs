@@ -23,6 +23,8 @@ internal sealed class CgroupProcessTree(CgroupDirectory cgroup, string cgroupPat
 
     public override GatewayContainmentMode Mode => GatewayContainmentMode.Cgroup;
 
+    public override string? EntryFile => Cgroup.ProcsFile;
+
     public override RunContainment Record => new(Mode, Cgroup.Path, Cookie.Value);
 
     public override void Signal(int signal)

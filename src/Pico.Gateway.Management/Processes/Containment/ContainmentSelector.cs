@@ -72,7 +72,7 @@ internal sealed class ContainmentSelector
                     var tree = new CgroupProcessTree(cgroup, support.CgroupPathOf(path), cookie, UseKillFile && cgroup.HasKillFile, _logger);
                     try
                     {
-                        return (CgroupTrampoline.Wrap(tagged, cgroup.ProcsFile), Selected(tree, $"each run in a cgroup under {parentDirectory}"));
+                        return (tagged, Selected(tree, $"each run in a cgroup under {parentDirectory}"));
                     }
                     catch
                     {
@@ -127,9 +127,9 @@ internal sealed class ContainmentSelector
     {
         public static CgroupSupport Detect(string? configuredParent)
         {
-            if (!File.Exists(CgroupTrampoline.Shell))
+            if (!File.Exists(GatewayTrampoline.Shell))
             {
-                return new(null, null, $"{CgroupTrampoline.Shell} is missing: the trampoline that enters the cgroup needs it");
+                return new(null, null, $"{GatewayTrampoline.Shell} is missing: the trampoline that enters the cgroup needs it");
             }
 
             string directory;

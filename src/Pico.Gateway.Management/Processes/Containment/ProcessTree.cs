@@ -18,6 +18,9 @@ internal abstract class ProcessTree
     /// <summary>Gets what a later host needs to contain this run the same way (recorded in the pid file).</summary>
     public virtual RunContainment Record => RunContainment.ProcessGroup;
 
+    /// <summary>Gets the file the trampoline writes its pid to, to be in the tree before the gateway runs (a cgroup's <c>cgroup.procs</c>), or null.</summary>
+    public virtual string? EntryFile => null;
+
     /// <summary>Gets the gateway's pid, which is also its process group id.</summary>
     public int Leader { get; private set; }
 
