@@ -32,6 +32,26 @@ public static class ProcessTable
         return found;
     }
 
+    /// <summary>
+    /// <see cref="LiveProcessesWithMarker"/> without the processes that are still the library's trampoline (<c>/bin/sh -c … pico-gateway
+    /// …</c>): a spawn held at its exec gate, or the spare kept for the next run, is not a gateway yet.
+    /// </summary>
+    public static IReadOnlyList<int> LiveGatewaysWithMarker(string marker) => [.. LiveProcessesWithMarker(marker).Where(pid => !IsTrampoline(pid))];
+
+    /// <summary>Whether <paramref name="pid"/> still runs the library's trampoline, before its exec of the gateway.</summary>
+    public static bool IsTrampoline(int pid)
+    {
+        try
+        {
+            var arguments = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Split('\0');
+            return arguments.Length > 3 && arguments[1] == "-c" && arguments[3] == "pico-gateway";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Whether <paramref name="pid"/> is a live process whose environment carries <paramref name="marker"/>: one a test may signal.</summary>
     public static bool IsAliveWithMarker(int pid, string marker) =>
         OperatingSystem.IsLinux() && EnvironmentContains(pid, Encoding.UTF8.GetBytes(marker)) && IsAlive(pid);

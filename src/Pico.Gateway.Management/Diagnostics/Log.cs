@@ -145,4 +145,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 61, EventName = "OutputSpoolUnbounded", Level = LogLevel.Warning, Message = "Could not free the read part of the gateway's output spool {Path} ({Reason}): this file system cannot punch holes, so the spool grows until the gateway exits")]
     public static partial void OutputSpoolUnbounded(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 62, EventName = "StagedSpoolNotPromoted", Level = LogLevel.Warning, Message = "Could not put the restarted gateway's output spool in place at {Path}: {Reason}; its lines are captured, but a host that re-attaches later resumes from the older files")]
+    public static partial void StagedSpoolNotPromoted(ILogger logger, string path, string reason);
 }

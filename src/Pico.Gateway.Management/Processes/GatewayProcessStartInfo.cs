@@ -25,6 +25,12 @@ internal sealed record GatewayProcessStartInfo(
     /// </summary>
     public string? OutputSpool { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether a spool's files are staged beside the current run's (<see cref="SpoolCapture.Staged"/>) and
+    /// renamed into place when the process is let run: a spare (<c>SpareSpawn</c>) is spawned while the current run writes its own.
+    /// </summary>
+    public bool StageSpool { get; init; }
+
     /// <summary>What to spawn, copied from the options so that a later change to them does not touch a spawn in progress.</summary>
     public static GatewayProcessStartInfo FromOptions(GatewayOptions options) =>
         new(

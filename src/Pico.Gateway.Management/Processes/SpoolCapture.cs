@@ -128,6 +128,21 @@ internal sealed class SpoolCapture : IDisposable
 
     public void Dispose() => Finish();
 
+    /// <summary>Where a spare's spool files wait, beside the running gateway's, until <see cref="Promote"/>.</summary>
+    public static string Staged(string basePath) => basePath + ".next";
+
+    /// <summary>
+    /// Renames a spare's staged files (output and offsets) over the current ones when it is let run: the files a later host resumes
+    /// from are then the new run's, and the spare's follower, which holds them open, goes on reading the same files.
+    /// </summary>
+    public static void Promote(string basePath)
+    {
+        var staged = Staged(basePath);
+        File.Move(StdoutPath(staged), StdoutPath(basePath), overwrite: true);
+        File.Move(StderrPath(staged), StderrPath(basePath), overwrite: true);
+        File.Move(OffsetsPath(staged), OffsetsPath(basePath), overwrite: true);
+    }
+
     /// <summary>Removes a run's spool files once its gateway has exited and its output is read.</summary>
     public static void Delete(string basePath)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Pico.Gateway.Management.Diagnostics;
 using Pico.Gateway.Management.Processes.Containment;
 
 namespace Pico.Gateway.Management.Processes;
@@ -40,6 +41,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     private readonly ReadCancellation? _readCancellation;
     private readonly SpoolCapture? _spool;
     private readonly ExecGate? _gate;
+    private readonly string? _stagedSpool;
 
     // Started by the exit thread, not by the spawning caller: Thread.Start waits until the new thread runs, and a start should wait
     // for one such thread, not three. The exit thread, which must not start late, is the one started by the caller.
@@ -63,12 +65,19 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     }
 
     /// <summary>A gateway whose output goes to spool files (<see cref="SpoolCapture"/>) rather than pipes.</summary>
-    public UnixGatewayProcess(int pid, SpoolCapture spool, ProcessTree tree, ILogger logger, ExecGate? gate = null)
+    /// <param name="pid">The spawned process.</param>
+    /// <param name="spool">What follows its output files.</param>
+    /// <param name="tree">Its process tree.</param>
+    /// <param name="logger">Where problems are logged.</param>
+    /// <param name="gate">The exec gate it is held at, if any.</param>
+    /// <param name="stagedSpool">The spool base path whose staged files <see cref="LetRun"/> puts in place before it opens the gate (a spare's).</param>
+    public UnixGatewayProcess(int pid, SpoolCapture spool, ProcessTree tree, ILogger logger, ExecGate? gate = null, string? stagedSpool = null)
     {
         Id = pid;
         _tree = tree;
         _logger = logger;
         _gate = gate;
+        _stagedSpool = stagedSpool;
         _spool = spool;
         OutputClosed = spool.Completed;
         OutputCompleted = spool.Completed;
@@ -88,7 +97,22 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 
     public RunContainment RunContainment => _tree.Record;
 
-    public void LetRun() => _gate?.Open();
+    public void LetRun()
+    {
+        if (_stagedSpool is { } spool)
+        {
+            try
+            {
+                SpoolCapture.Promote(spool);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.StagedSpoolNotPromoted(_logger, spool, ex.Message);
+            }
+        }
+
+        _gate?.Open();
+    }
 
     public void SignalTerminate() => SignalTree(LibC.SIGTERM);
 

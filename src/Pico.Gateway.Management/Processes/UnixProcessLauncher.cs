@@ -38,10 +38,13 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
             UnixGatewayProcess process;
             if (contained.OutputSpool is { } spool && OperatingSystem.IsLinux())
             {
-                var spooled = SpawnToSpool(contained, spool, gate);
+                // A staged spool (a spare's) goes into place only when the process is let run, before its gate opens.
+                var files = startInfo.StageSpool ? SpoolCapture.Staged(spool) : spool;
+                var spooled = SpawnToSpool(contained, files, gate);
                 gate?.CloseReadEnd();
                 tree.Attach(spooled);
-                process = new UnixGatewayProcess(spooled, SpoolCapture.FollowNew(spool, startInfo.MaxLineLength, output, _logger), tree, _logger, gate);
+                var capture = SpoolCapture.FollowNew(files, startInfo.MaxLineLength, output, _logger);
+                process = new UnixGatewayProcess(spooled, capture, tree, _logger, gate, startInfo.StageSpool ? spool : null);
             }
             else
             {

@@ -130,6 +130,9 @@ internal sealed class GatewayManager : IGatewayManager
         return result;
     }
 
+    /// <summary>Gets the spare kept for the next spawn as it is being made, or null (tests look at it).</summary>
+    internal Task<SpareSpawn?>? Spare => _runs.Spare;
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -142,6 +145,8 @@ internal sealed class GatewayManager : IGatewayManager
             await BeginStop(hostExit: true).Exited.ConfigureAwait(false);
         }
 
+        // A crash restart that was due when the host stopped leaves its spare behind: nothing spawned outlives disposal.
+        await _runs.DiscardSpareAsync().ConfigureAwait(false);
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _monitor.ConfigureAwait(false);
         _reattachment.Dispose();
@@ -258,9 +263,10 @@ internal sealed class GatewayManager : IGatewayManager
     private GatewayStopResult BeginStop(bool hostExit)
     {
         ProcessRun? run;
+        bool hadPendingRestart;
         lock (_state.Gate)
         {
-            var hadPendingRestart = _crashRestarts.CancelAndForget_NeedsLock();
+            hadPendingRestart = _crashRestarts.CancelAndForget_NeedsLock();
             run = _state.Live_NeedsLock is { } live && !(hostExit && live.External) ? live : null;
             if (run is not null)
             {
@@ -276,6 +282,12 @@ internal sealed class GatewayManager : IGatewayManager
 
         if (run is null)
         {
+            if (hadPendingRestart)
+            {
+                // The restart that would have taken the spare will not come (its gate closes; it exits at once).
+                _ = _runs.DiscardSpareAsync();
+            }
+
             return GatewayStopResult.NotRunning();
         }
 

@@ -26,7 +26,14 @@ internal sealed class GatewayRunTracker(
     GatewayTelemetry telemetry,
     ILogger logger)
 {
+    private readonly Lock _spareGate = new();
     private ProcessRun? _lastSpawned;
+
+    // The spare for the next spawn (SpareSpawn), as it is being made or made; null when there is none. Under _spareGate.
+    private Task<SpareSpawn?>? _spare;
+
+    // Completes once every spare given up so far is gone (reaped, its cgroup removed). Under _spareGate.
+    private Task _discarded = Task.CompletedTask;
 
     /// <summary>Spawns a gateway into <paramref name="initialStatus"/>; a failure to spawn is the <c>error</c> state with the reason.</summary>
     public async Task<GatewayStartResult> SpawnAsync(GatewayStatus initialStatus, string? fingerprint, int restartAttempt, string reason)
@@ -38,6 +45,7 @@ internal sealed class GatewayRunTracker(
         }
 
         GatewayOptions current;
+        GatewayProcessStartInfo startInfo;
         IGatewayProcess process;
         IReadinessSource? signals = null;
         try
@@ -47,7 +55,8 @@ internal sealed class GatewayRunTracker(
             output.OnProcessStarting();
             signals = GatewayHealthMonitor.CreateSignals(current, logger);
             output.ObserveLines(signals is OutputLineReadiness lines ? lines.OnLine : null);
-            process = launcher.Start(WithSignals(StartInfoOf(current), signals), output, held: true);
+            startInfo = WithSignals(StartInfoOf(current), signals);
+            process = TakeSpare(startInfo) ?? launcher.Start(startInfo, output, held: true);
         }
         catch (Exception ex) when (ex is GatewaySpawnException or OptionsValidationException or DllNotFoundException or EntryPointNotFoundException or SocketException)
         {
@@ -80,7 +89,102 @@ internal sealed class GatewayRunTracker(
         // that adoption checks are recorded again once the gateway answers, when they are the gateway's own.
         run.BecameHealthy = healthy => reattachment.Record(healthy.Id, current.HealthCheckUrl, fingerprint, process.RunContainment);
         Follow(run);
+        if (SpareSpawn.IsWorthwhile(current, startInfo, process))
+        {
+            PrepareSpare(startInfo with { StageSpool = startInfo.OutputSpool is not null });
+        }
+
         return GatewayStartResult.Started(run.Id);
+    }
+
+    /// <summary>Gets the spare for the next spawn as it is being made, or null (tests look at it).</summary>
+    internal Task<SpareSpawn?>? Spare
+    {
+        get
+        {
+            lock (_spareGate)
+            {
+                return _spare;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Closes the spare's gate, if there is one, and waits until it and every spare given up before it are gone: nothing of a run
+    /// outlives a stop or the manager.
+    /// </summary>
+    public Task DiscardSpareAsync()
+    {
+        lock (_spareGate)
+        {
+            var spare = _spare;
+            _spare = null;
+            return Discard_NeedsSpareGate(spare);
+        }
+    }
+
+    /// <summary>Spawns the next run's process in the background, off the path of the start that asked for it.</summary>
+    private void PrepareSpare(GatewayProcessStartInfo startInfo)
+    {
+        var making = Task.Run(() =>
+        {
+            try
+            {
+                return new SpareSpawn(startInfo, launcher.Start(startInfo, output, held: true));
+            }
+            catch (Exception ex) when (ex is GatewaySpawnException or IOException or UnauthorizedAccessException or SocketException)
+            {
+                // The restart will spawn as usual, and report what fails then.
+                return null;
+            }
+        });
+        lock (_spareGate)
+        {
+            _ = Discard_NeedsSpareGate(_spare);
+            _spare = making;
+        }
+    }
+
+    /// <summary>The spare, when it is ready and runs exactly <paramref name="wanted"/>; any other spare is discarded.</summary>
+    private IGatewayProcess? TakeSpare(GatewayProcessStartInfo wanted)
+    {
+        lock (_spareGate)
+        {
+            var spare = _spare;
+            _spare = null;
+            if (spare is { IsCompletedSuccessfully: true, Result: { } ready } && ready.Fits(wanted))
+            {
+                return ready.Process;
+            }
+
+            // Not ready yet (waiting for it would cost what it saves), or for another launch.
+            _ = Discard_NeedsSpareGate(spare);
+            return null;
+        }
+    }
+
+    private Task Discard_NeedsSpareGate(Task<SpareSpawn?>? spare)
+    {
+        if (spare is not null)
+        {
+            _discarded = DiscardAfterAsync(_discarded, spare);
+        }
+
+        return _discarded;
+    }
+
+    private static async Task DiscardAfterAsync(Task before, Task<SpareSpawn?> spare)
+    {
+        await before.ConfigureAwait(false);
+
+        // A spare that could not be made is simply not there.
+        var made = await spare.ContinueWith(
+            static making => making.IsCompletedSuccessfully ? making.Result : null, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+            .ConfigureAwait(false);
+        if (made is not null)
+        {
+            await made.DiscardAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -216,8 +320,15 @@ internal sealed class GatewayRunTracker(
     private async Task FollowExitAsync(ProcessRun run)
     {
         var exit = await run.WaitForExitAndOutputAsync().ConfigureAwait(false);
+        if (run.StopCause == GatewayExitCause.Stop)
+        {
+            // Gone before the stop is reported: a stopped gateway leaves nothing of its own running, its spare included.
+            await DiscardSpareAsync().ConfigureAwait(false);
+        }
+
         var wasCurrent = false;
         var externalGone = false;
+        var restartsAtOnce = false;
         GatewayTransition transition = default;
         lock (state.Gate)
         {
@@ -242,6 +353,7 @@ internal sealed class GatewayRunTracker(
                     if ((transition.Effects & GatewayEffects.ScheduleCrashRestart) != 0)
                     {
                         crashRestarts.Schedule_NeedsLock(decision.Attempt, decision.Delay);
+                        restartsAtOnce = decision.Delay <= TimeSpan.Zero;
                     }
 
                     state.Commit_NeedsLock(transition.Next);
@@ -256,6 +368,13 @@ internal sealed class GatewayRunTracker(
         if (wasCurrent && !run.External)
         {
             reattachment.Forget(run.Id);
+        }
+
+        if (wasCurrent && run.StopCause == GatewayExitCause.None && !restartsAtOnce)
+        {
+            // Down (a clean exit, the crash-loop limit) or restarted after a backoff that outweighs the spare's gain: no idle spare
+            // waits through it.
+            await DiscardSpareAsync().ConfigureAwait(false);
         }
 
         Report(run, exit, transition);

@@ -32,7 +32,7 @@ public sealed class ExternalGatewayTests
 
             Assert.True(await host.StopAsync(TestTimeouts.Wait), host.Output);
             Assert.Equal(0, host.ExitCode);
-            Assert.Equal([gateway.Id], ProcessTable.LiveProcessesWithMarker(workspace.Marker));
+            Assert.Equal([gateway.Id], ProcessTable.LiveGatewaysWithMarker(workspace.Marker));
         }
         finally
         {
@@ -64,7 +64,7 @@ public sealed class ExternalGatewayTests
                     json.GetProperty("gateway_status").GetString() == "running" && json.GetProperty("gateway_owned").GetBoolean()
                     && (own = json.GetProperty("pid").GetInt32()) != 0);
                 Assert.NotEqual(gateway.Id, own);
-                Assert.Equal([own], ProcessTable.LiveProcessesWithMarker(workspace.Marker));
+                Assert.Equal([own], ProcessTable.LiveGatewaysWithMarker(workspace.Marker));
             }
 
             // Its own gateway goes with it.

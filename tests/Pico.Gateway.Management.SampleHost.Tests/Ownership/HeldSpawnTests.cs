@@ -53,7 +53,7 @@ public sealed class HeldSpawnTests
             await using (events)
             {
                 Assert.NotEqual(held, running);
-                Assert.Equal([running], ProcessTable.LiveProcessesWithMarker(workspace.Marker));
+                Assert.Equal([running], ProcessTable.LiveGatewaysWithMarker(workspace.Marker));
                 using var stop = await next.Client.PostAsync(new Uri("/api/gateway/stop", UriKind.Relative), content: null);
                 Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
                 await events.ReadStatusesUntilAsync(json => json.GetProperty("gateway_status").GetString() == "stopped");

@@ -47,7 +47,7 @@ public sealed class HostChurnTests(ITestOutputHelper output)
                         hosts.Remove(victim);
                         await victim.DisposeAsync();
                         break;
-                    case 2 when ProcessTable.LiveProcessesWithMarker(workspace.Marker) is [var gateway]:
+                    case 2 when ProcessTable.LiveGatewaysWithMarker(workspace.Marker) is [var gateway]:
                         steps.Add($"SIGKILL gateway {gateway}");
                         PosixSignals.Send(gateway, PosixSignals.SIGKILL);
                         break;
@@ -69,7 +69,7 @@ public sealed class HostChurnTests(ITestOutputHelper output)
                         break;
                 }
 
-                var gateways = ProcessTable.LiveProcessesWithMarker(workspace.Marker);
+                var gateways = ProcessTable.LiveGatewaysWithMarker(workspace.Marker);
                 steps[^1] += $" (gateways {string.Join(", ", gateways)}; pid file {PidRecord(workspace)})";
                 Assert.True(gateways.Count <= 1, Because($"{gateways.Count} gateways: {string.Join(", ", gateways)}"));
             }
@@ -129,7 +129,7 @@ public sealed class HostChurnTests(ITestOutputHelper output)
                 running = (await owner.GetJsonAsync("/api/gateway/status")).GetProperty("pid").GetInt32();
             }
 
-            Assert.Equal([running!.Value], ProcessTable.LiveProcessesWithMarker(workspace.Marker));
+            Assert.Equal([running!.Value], ProcessTable.LiveGatewaysWithMarker(workspace.Marker));
 
             foreach (var host in hosts)
             {

@@ -50,7 +50,7 @@ public sealed class HostKillTests
             await using (nextEvents)
             {
                 Assert.Equal(pid, adopted);
-                Assert.Equal([pid], ProcessTable.LiveProcessesWithMarker(workspace.Marker));
+                Assert.Equal([pid], ProcessTable.LiveGatewaysWithMarker(workspace.Marker));
                 using (var start = await next.Client.PostAsync(new Uri("/api/gateway/start", UriKind.Relative), content: null))
                 {
                     Assert.Equal(HttpStatusCode.Conflict, start.StatusCode);

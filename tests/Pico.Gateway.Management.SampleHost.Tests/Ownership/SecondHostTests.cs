@@ -107,7 +107,7 @@ public sealed class SecondHostTests
                         && json.TryGetProperty("pid", out var p) && (restarted = p.GetInt32()) != previous);
                     pids.Add(restarted);
 
-                    Assert.Equal([restarted], ProcessTable.LiveProcessesWithMarker(workspace.Marker));
+                    Assert.Equal([restarted], ProcessTable.LiveGatewaysWithMarker(workspace.Marker));
                     var status = await second.GetJsonAsync("/api/gateway/status");
                     Assert.Equal("error", status.GetProperty("gateway_status").GetString());
                     Assert.False(status.TryGetProperty("pid", out _), $"the second host reports a gateway: {status}");
@@ -133,7 +133,7 @@ public sealed class SecondHostTests
     private static async Task AssertStillOwnedAsync(SampleHostProcess owner, TestWorkspace workspace, int pid)
     {
         Assert.False(owner.HasExited, owner.Output);
-        Assert.Equal([pid], ProcessTable.LiveProcessesWithMarker(workspace.Marker));
+        Assert.Equal([pid], ProcessTable.LiveGatewaysWithMarker(workspace.Marker));
         var status = await owner.GetJsonAsync("/api/gateway/status");
         Assert.Equal("running", status.GetProperty("gateway_status").GetString());
         Assert.Equal(pid, status.GetProperty("pid").GetInt32());

@@ -85,7 +85,7 @@ public sealed class HostShutdownTests
                 var status = await next.GetJsonAsync("/api/gateway/status");
                 Assert.Equal("running", status.GetProperty("gateway_status").GetString());
                 Assert.Equal(pid, status.GetProperty("pid").GetInt32());
-                Assert.Equal([pid], ProcessTable.LiveProcessesWithMarker(workspace.Marker));
+                Assert.Equal([pid], ProcessTable.LiveGatewaysWithMarker(workspace.Marker));
 
                 // Its output goes to spool files, not to the dead host's pipes: this host reads on where that one stopped
                 // (Ownership/HostKillTests proves no line is lost or read twice).

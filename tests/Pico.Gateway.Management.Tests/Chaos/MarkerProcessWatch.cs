@@ -34,7 +34,7 @@ internal sealed class MarkerProcessWatch : IAsyncDisposable
 
     public IReadOnlyList<int> Scan()
     {
-        var live = ProcessTable.LiveProcessesWithMarker(_marker);
+        var live = ProcessTable.LiveGatewaysWithMarker(_marker);
         Interlocked.Increment(ref _scans);
         int most;
         do
