@@ -148,4 +148,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 62, EventName = "StagedSpoolNotPromoted", Level = LogLevel.Warning, Message = "Could not put the restarted gateway's output spool in place at {Path}: {Reason}; its lines are captured, but a host that re-attaches later resumes from the older files")]
     public static partial void StagedSpoolNotPromoted(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 63, EventName = "ExecGateUnavailable", Level = LogLevel.Warning, Message = "{Shell} is missing: the gateway is spawned directly, not held until the pid file names it, so a host killed between a spawn and its record leaves that gateway unrecorded")]
+    public static partial void ExecGateUnavailable(ILogger logger, string shell);
 }

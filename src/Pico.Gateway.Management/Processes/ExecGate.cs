@@ -7,7 +7,10 @@ namespace Pico.Gateway.Management.Processes;
 /// </summary>
 internal sealed unsafe class ExecGate : IDisposable
 {
+    /// <summary>The descriptor the child reads the gate from (the trampoline's script names it).</summary>
     public const int ChildDescriptor = 3;
+
+    private const int FirstFreeDescriptor = 10;
 
     private int _write;
 
@@ -25,23 +28,21 @@ internal sealed unsafe class ExecGate : IDisposable
     {
         var fds = stackalloc int[2];
         UnixProcessLauncher.CreatePipe(fds);
-        if (fds[0] != ChildDescriptor)
+
+        // The read end is moved above the descriptors the child is given: posix_spawn's dup2 onto the same number keeps
+        // close-on-exec on some C libraries (3), and a host started with stdin closed would get 0, which /dev/null then replaces.
+        var read = LibC.fcntl(fds[0], LibC.F_DUPFD_CLOEXEC, FirstFreeDescriptor);
+        _ = LibC.close(fds[0]);
+        if (read < 0)
         {
-            return new ExecGate(fds[0], fds[1]);
+            _ = LibC.close(fds[1]);
+            throw new GatewaySpawnException("could not create the exec gate: " + System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage());
         }
 
-        // posix_spawn's dup2 onto the same descriptor keeps close-on-exec on some C libraries: the read end must not already be 3.
-        try
-        {
-            return Create();
-        }
-        finally
-        {
-            _ = LibC.close(fds[0]);
-            _ = LibC.close(fds[1]);
-        }
+        return new ExecGate(read, fds[1]);
     }
 
+    /// <summary>Closes this process's copy of the read end once the child has its own.</summary>
     public void CloseReadEnd()
     {
         if (ReadEnd >= 0)

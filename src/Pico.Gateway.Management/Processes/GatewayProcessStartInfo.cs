@@ -26,10 +26,10 @@ internal sealed record GatewayProcessStartInfo(
     public string? OutputSpool { get; init; }
 
     /// <summary>
-    /// Gets a value indicating whether a spool's files are staged beside the current run's (<see cref="SpoolCapture.Staged"/>) and
-    /// renamed into place when the process is let run: a spare (<c>SpareSpawn</c>) is spawned while the current run writes its own.
+    /// Gets the base path a spare's spool files are staged at (<see cref="SpoolCapture.Staged"/>), beside the running gateway's,
+    /// until they are renamed into place when the process is let run; null for every other spawn.
     /// </summary>
-    public bool StageSpool { get; init; }
+    public string? StagedSpool { get; init; }
 
     /// <summary>What to spawn, copied from the options so that a later change to them does not touch a spawn in progress.</summary>
     public static GatewayProcessStartInfo FromOptions(GatewayOptions options) =>

@@ -18,6 +18,9 @@ internal static unsafe partial class LibC
     public const int O_RDONLY = 0;
     public const int P_PID = 1;
     public const int F_SETFD = 2;
+
+    /// <summary>fcntl: duplicate to the lowest free descriptor at or above the argument, close-on-exec.</summary>
+    public static int F_DUPFD_CLOEXEC => OperatingSystem.IsLinux() ? 1030 : 67;
     public const int FD_CLOEXEC = 1;
 
     /// <summary>Large enough for posix_spawnattr_t, posix_spawn_file_actions_t and sigset_t on glibc, musl and macOS.</summary>

@@ -35,15 +35,23 @@ internal sealed class SpoolCapture : IDisposable
 
     private SpoolCapture(string basePath, long stdoutOffset, long stderrOffset, int offsetsFd, int maxLineLength, IGatewayOutputHandler output, ILogger logger)
     {
+        BasePath = basePath;
         _offsetsFd = offsetsFd;
         _logger = logger;
         Completed = Task.WhenAll(_stdoutDone.Task, _stderrDone.Task);
+        // Opened here, on the caller's thread, not by the followers: a spare's staged files are renamed into place when it runs, and
+        // a follower that opened them by name only after that would find nothing there.
+        var stdout = FollowedFile.Open(StdoutPath(basePath));
+        var stderr = FollowedFile.Open(StderrPath(basePath));
         _begin = () =>
         {
-            Start(StdoutPath(basePath), 0, stdoutOffset, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutDone);
-            Start(StderrPath(basePath), 1, stderrOffset, GatewayLogStream.StandardError, maxLineLength, output, _stderrDone);
+            Start(stdout, 0, stdoutOffset, GatewayLogStream.StandardOutput, maxLineLength, output, _stdoutDone);
+            Start(stderr, 1, stderrOffset, GatewayLogStream.StandardError, maxLineLength, output, _stderrDone);
         };
     }
+
+    /// <summary>Gets the base path of the files followed (a spare's staged files until they are promoted).</summary>
+    public string BasePath { get; }
 
     /// <summary>Gets a task that completes once both streams are read to their end after <see cref="Finish"/>.</summary>
     public Task Completed { get; }
@@ -128,16 +136,15 @@ internal sealed class SpoolCapture : IDisposable
 
     public void Dispose() => Finish();
 
-    /// <summary>Where a spare's spool files wait, beside the running gateway's, until <see cref="Promote"/>.</summary>
-    public static string Staged(string basePath) => basePath + ".next";
+    /// <summary>A base path for one spare's spool files, beside the running gateway's, until <see cref="Promote"/>.</summary>
+    public static string Staged(string basePath) => $"{basePath}.next-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
 
     /// <summary>
     /// Renames a spare's staged files (output and offsets) over the current ones when it is let run: the files a later host resumes
-    /// from are then the new run's, and the spare's follower, which holds them open, goes on reading the same files.
+    /// from are then the new run's, and the spare's followers, which hold them open, go on reading the same files.
     /// </summary>
-    public static void Promote(string basePath)
+    public static void Promote(string staged, string basePath)
     {
-        var staged = Staged(basePath);
         File.Move(StdoutPath(staged), StdoutPath(basePath), overwrite: true);
         File.Move(StderrPath(staged), StderrPath(basePath), overwrite: true);
         File.Move(OffsetsPath(staged), OffsetsPath(basePath), overwrite: true);
@@ -177,30 +184,27 @@ internal sealed class SpoolCapture : IDisposable
 
     private static int OwnerOnly => Convert.ToInt32("600", 8);
 
-    private void Start(string path, int slot, long offset, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource done)
+    private void Start(FollowedFile file, int slot, long offset, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource done)
     {
-        var thread = new Thread(() => Follow(path, slot, offset, stream, maxLineLength, output, done), ThreadStackBytes)
+        var thread = new Thread(() => Follow(file, slot, offset, stream, maxLineLength, output, done), ThreadStackBytes)
         {
             IsBackground = true,
-            Name = $"gateway spool {Path.GetFileName(path)}",
+            Name = $"gateway spool {Path.GetFileName(file.Path)}",
         };
         thread.UnsafeStart();
     }
 
-    private unsafe void Follow(string path, int slot, long offset, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource done)
+    private unsafe void Follow(FollowedFile file, int slot, long offset, GatewayLogStream stream, int maxLineLength, IGatewayOutputHandler output, TaskCompletionSource done)
     {
-        // Read and write: punching a hole needs a descriptor open for writing. The watch is added before the first read, so a write
-        // after that read always wakes the loop.
-        var fd = LibC.open(path, LibC.O_RDWR | LibC.O_CLOEXEC, 0);
-        var watch = LibC.inotify_init1(LibC.IN_CLOEXEC | LibC.IN_NONBLOCK);
+        var (path, fd, watch) = (file.Path, file.Fd, file.Watch);
         var splitter = new LineSplitter(stream, maxLineLength, output, ReadChunkBytes);
         var buffer = new byte[ReadChunkBytes];
         var events = stackalloc byte[4096];
         try
         {
-            if (fd < 0 || watch < 0 || LibC.inotify_add_watch(watch, path, LibC.IN_MODIFY) < 0)
+            if (file.Error is { } error)
             {
-                Log.OutputSpoolFailed(_logger, path, Marshal.GetLastPInvokeErrorMessage());
+                Log.OutputSpoolFailed(_logger, path, error);
                 return;
             }
 
@@ -296,6 +300,21 @@ internal sealed class SpoolCapture : IDisposable
         if (_offsetsFd >= 0)
         {
             _ = LibC.pwrite(_offsetsFd, (byte*)&offset, sizeof(long), slot * sizeof(long));
+        }
+    }
+
+    /// <summary>
+    /// One spool file opened for following: read and write (punching a hole needs a descriptor open for writing), with an inotify
+    /// watch added before the first read, so a write after that read always wakes the follower.
+    /// </summary>
+    private sealed record FollowedFile(string Path, int Fd, int Watch, string? Error)
+    {
+        public static FollowedFile Open(string path)
+        {
+            var fd = LibC.open(path, LibC.O_RDWR | LibC.O_CLOEXEC, 0);
+            var watch = LibC.inotify_init1(LibC.IN_CLOEXEC | LibC.IN_NONBLOCK);
+            var error = fd < 0 || watch < 0 || LibC.inotify_add_watch(watch, path, LibC.IN_MODIFY) < 0 ? Marshal.GetLastPInvokeErrorMessage() : null;
+            return new FollowedFile(path, fd, watch, error);
         }
     }
 }

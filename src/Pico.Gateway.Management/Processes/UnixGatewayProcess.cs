@@ -41,7 +41,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     private readonly ReadCancellation? _readCancellation;
     private readonly SpoolCapture? _spool;
     private readonly ExecGate? _gate;
-    private readonly string? _stagedSpool;
+    private readonly string? _spoolPath;
 
     // Started by the exit thread, not by the spawning caller: Thread.Start waits until the new thread runs, and a start should wait
     // for one such thread, not three. The exit thread, which must not start late, is the one started by the caller.
@@ -70,14 +70,14 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
     /// <param name="tree">Its process tree.</param>
     /// <param name="logger">Where problems are logged.</param>
     /// <param name="gate">The exec gate it is held at, if any.</param>
-    /// <param name="stagedSpool">The spool base path whose staged files <see cref="LetRun"/> puts in place before it opens the gate (a spare's).</param>
-    public UnixGatewayProcess(int pid, SpoolCapture spool, ProcessTree tree, ILogger logger, ExecGate? gate = null, string? stagedSpool = null)
+    /// <param name="spoolPath">Where <see cref="LetRun"/> renames a spare's staged spool files to before it opens the gate, or null.</param>
+    public UnixGatewayProcess(int pid, SpoolCapture spool, ProcessTree tree, ILogger logger, ExecGate? gate = null, string? spoolPath = null)
     {
         Id = pid;
         _tree = tree;
         _logger = logger;
         _gate = gate;
-        _stagedSpool = stagedSpool;
+        _spoolPath = spoolPath;
         _spool = spool;
         OutputClosed = spool.Completed;
         OutputCompleted = spool.Completed;
@@ -99,15 +99,15 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
 
     public void LetRun()
     {
-        if (_stagedSpool is { } spool)
+        if (_spoolPath is { } spoolPath && _spool is { } spool)
         {
             try
             {
-                SpoolCapture.Promote(spool);
+                SpoolCapture.Promote(spool.BasePath, spoolPath);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                Log.StagedSpoolNotPromoted(_logger, spool, ex.Message);
+                Log.StagedSpoolNotPromoted(_logger, spoolPath, ex.Message);
             }
         }
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pico.Gateway.Management.Diagnostics;
 using Pico.Gateway.Management.Processes.Containment;
 
 namespace Pico.Gateway.Management.Processes;
@@ -15,11 +16,23 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
 {
     private readonly ILogger _logger;
     private readonly ContainmentSelector _containment;
+    private readonly Lazy<bool> _shellMissing;
 
     public UnixProcessLauncher(ILogger? logger = null, ContainmentSelector? containment = null)
     {
         _logger = logger ?? NullLogger.Instance;
         _containment = containment ?? new ContainmentSelector(_logger);
+        _shellMissing = new(() =>
+        {
+            // An image without a shell (distroless, scratch) still runs its gateway, without the hold: said once.
+            var missing = !File.Exists(GatewayTrampoline.Shell);
+            if (missing)
+            {
+                Log.ExecGateUnavailable(_logger, GatewayTrampoline.Shell);
+            }
+
+            return missing;
+        });
     }
 
     public IGatewayProcess Start(GatewayProcessStartInfo startInfo, IGatewayOutputHandler output, bool held = false)
@@ -28,7 +41,9 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
         ExecGate? gate = null;
         try
         {
-            // The trampoline enters a cgroup and holds the exec; a run that needs neither execs the gateway directly.
+            // The trampoline enters a cgroup and holds the exec; a run that needs neither execs the gateway directly. (Cgroup
+            // containment is only chosen where the shell exists.)
+            held &= tree.EntryFile is not null || !_shellMissing.Value;
             if (held || tree.EntryFile is not null)
             {
                 contained = GatewayTrampoline.Wrap(contained, tree.EntryFile);
@@ -39,12 +54,12 @@ internal sealed unsafe class UnixProcessLauncher : IGatewayProcessLauncher
             if (contained.OutputSpool is { } spool && OperatingSystem.IsLinux())
             {
                 // A staged spool (a spare's) goes into place only when the process is let run, before its gate opens.
-                var files = startInfo.StageSpool ? SpoolCapture.Staged(spool) : spool;
+                var files = startInfo.StagedSpool ?? spool;
                 var spooled = SpawnToSpool(contained, files, gate);
                 gate?.CloseReadEnd();
                 tree.Attach(spooled);
                 var capture = SpoolCapture.FollowNew(files, startInfo.MaxLineLength, output, _logger);
-                process = new UnixGatewayProcess(spooled, capture, tree, _logger, gate, startInfo.StageSpool ? spool : null);
+                process = new UnixGatewayProcess(spooled, capture, tree, _logger, gate, startInfo.StagedSpool is null ? null : spool);
             }
             else
             {

@@ -24,6 +24,21 @@ internal sealed class CrashRestartPolicy(GatewayOptions options)
         _begunAtOnce = false;
     }
 
+    /// <summary>Whether <see cref="Decide"/> would restart at once, recording nothing: what a spare is kept for.</summary>
+    public bool WouldRestartAtOnce(GatewayProcessExit exit, DateTimeOffset? runningSince, DateTimeOffset now)
+    {
+        if (runningSince is not { } since
+            || options.RestartPolicy == GatewayRestartPolicy.Never
+            || (options.RestartPolicy == GatewayRestartPolicy.OnFailure && exit.ExitCode == 0))
+        {
+            return false;
+        }
+
+        var recentExits = _recentExits.Count(exited => now - exited < options.CrashLoopWindow) + 1;
+        var attempt = (now - since >= options.RestartResetAfter ? 0 : _attempt) + 1;
+        return recentExits < options.CrashLoopMaxExits && attempt == 1;
+    }
+
     public CrashDecision Decide(GatewayProcessExit exit, DateTimeOffset? runningSince, DateTimeOffset now)
     {
         var failed = exit.ExitCode != 0;

@@ -35,6 +35,8 @@ internal sealed class CrashRestartRunner(
                 var (verdict, fingerprint) = await conditions.EvaluateAsync(lifetime).ConfigureAwait(false);
                 if (!verdict.IsReady)
                 {
+                    // The gateway stays down: the spare kept for this restart goes before the state says so.
+                    await runs.DiscardSpareAsync().ConfigureAwait(false);
                     lock (state.Gate)
                     {
                         state.Commit_NeedsLock(GatewayTransitions.CrashRestartRefused(state.Current, verdict.Reason!).Next);
@@ -46,7 +48,7 @@ internal sealed class CrashRestartRunner(
 
                 Log.CrashRestarting(logger, pending.Attempt);
                 telemetry.Restarted("crash");
-                await runs.SpawnAsync(GatewayStatus.Restarting, fingerprint, pending.Attempt, "crash_restart").ConfigureAwait(false);
+                await runs.SpawnAsync(GatewayStatus.Restarting, fingerprint, pending.Attempt, GatewayRunTracker.CrashRestartReason).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (lifetime.IsCancellationRequested)

@@ -20,6 +20,10 @@ internal sealed class CrashRestartScheduler(GatewayOptions options, TimeProvider
     public CrashDecision Decide_NeedsLock(GatewayProcessExit exit, DateTimeOffset? runningSince, DateTimeOffset now) =>
         _policy.Decide(exit, runningSince, now);
 
+    /// <summary>Whether <see cref="Decide_NeedsLock"/> would restart at once, recording nothing. Needs the lock.</summary>
+    public bool WouldRestartAtOnce_NeedsLock(GatewayProcessExit exit, DateTimeOffset? runningSince, DateTimeOffset now) =>
+        _policy.WouldRestartAtOnce(exit, runningSince, now);
+
     /// <summary>Arms the restart the last decision asked for: at once for a zero delay, else on a timer. Needs the lock.</summary>
     public void Schedule_NeedsLock(int attempt, TimeSpan delay)
     {

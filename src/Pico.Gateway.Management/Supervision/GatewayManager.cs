@@ -114,7 +114,9 @@ internal sealed class GatewayManager : IGatewayManager
         GatewayStopResult result;
         using (await EnterAsync(cancellationToken).ConfigureAwait(false))
         {
-            result = (_ownership.Refusal ?? _external.Refusal()) is { } refusal ? GatewayStopResult.Refused(refusal) : BeginStop(hostExit: false);
+            result = (_ownership.Refusal ?? _external.Refusal()) is { } refusal
+                ? GatewayStopResult.Refused(refusal)
+                : await BeginStopAsync(hostExit: false).ConfigureAwait(false);
         }
 
         activity?.SetTag("gateway.stop.outcome", result.Outcome == GatewayStopOutcome.Stopping ? "stopping" : "not_running");
@@ -142,7 +144,7 @@ internal sealed class GatewayManager : IGatewayManager
 
         using (await _operations.EnterAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            await BeginStop(hostExit: true).Exited.ConfigureAwait(false);
+            await (await BeginStopAsync(hostExit: true).ConfigureAwait(false)).Exited.ConfigureAwait(false);
         }
 
         // A crash restart that was due when the host stopped leaves its spare behind: nothing spawned outlives disposal.
@@ -162,7 +164,7 @@ internal sealed class GatewayManager : IGatewayManager
     {
         using (await EnterAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            return _ownership.Refusal is { } refusal ? GatewayStopResult.Refused(refusal) : BeginStop(hostExit: true);
+            return _ownership.Refusal is { } refusal ? GatewayStopResult.Refused(refusal) : await BeginStopAsync(hostExit: true).ConfigureAwait(false);
         }
     }
 
@@ -260,13 +262,19 @@ internal sealed class GatewayManager : IGatewayManager
     /// Decides a stop (the caller holds the gate) and begins the termination, which runs on without the gate. On the host's exit an
     /// external gateway is left running: it was never this host's to take down.
     /// </summary>
-    private GatewayStopResult BeginStop(bool hostExit)
+    private async Task<GatewayStopResult> BeginStopAsync(bool hostExit)
     {
+        if (_state.LiveProcessId() is null)
+        {
+            // Nothing runs (a crash restart may be due): a spare kept for that restart goes before a stop is reported. A live run's
+            // spare goes with its exit (GatewayRunTracker), and the gate held here keeps a restart from making a new one meanwhile.
+            await _runs.DiscardSpareAsync().ConfigureAwait(false);
+        }
+
         ProcessRun? run;
-        bool hadPendingRestart;
         lock (_state.Gate)
         {
-            hadPendingRestart = _crashRestarts.CancelAndForget_NeedsLock();
+            var hadPendingRestart = _crashRestarts.CancelAndForget_NeedsLock();
             run = _state.Live_NeedsLock is { } live && !(hostExit && live.External) ? live : null;
             if (run is not null)
             {
@@ -282,12 +290,6 @@ internal sealed class GatewayManager : IGatewayManager
 
         if (run is null)
         {
-            if (hadPendingRestart)
-            {
-                // The restart that would have taken the spare will not come (its gate closes; it exits at once).
-                _ = _runs.DiscardSpareAsync();
-            }
-
             return GatewayStopResult.NotRunning();
         }
 

@@ -26,6 +26,9 @@ internal sealed class GatewayRunTracker(
     GatewayTelemetry telemetry,
     ILogger logger)
 {
+    /// <summary>The reason a crash restart passes to <see cref="SpawnAsync"/> (also its telemetry tag).</summary>
+    public const string CrashRestartReason = "crash_restart";
+
     private readonly Lock _spareGate = new();
     private ProcessRun? _lastSpawned;
 
@@ -56,11 +59,15 @@ internal sealed class GatewayRunTracker(
             signals = GatewayHealthMonitor.CreateSignals(current, logger);
             output.ObserveLines(signals is OutputLineReadiness lines ? lines.OnLine : null);
             startInfo = WithSignals(StartInfoOf(current), signals);
-            process = TakeSpare(startInfo) ?? launcher.Start(startInfo, output, held: true);
+
+            // Only a crash restart takes the spare: it restarts what ran, while a start or restart the user asks for may follow a
+            // change on disk (a swapped release directory) that a process spawned earlier would not see.
+            process = TakeSpare(reason == CrashRestartReason ? startInfo : null) ?? launcher.Start(startInfo, output, held: true);
         }
         catch (Exception ex) when (ex is GatewaySpawnException or OptionsValidationException or DllNotFoundException or EntryPointNotFoundException or SocketException)
         {
             signals?.Dispose();
+            await DiscardSpareAsync().ConfigureAwait(false);
             lock (state.Gate)
             {
                 state.Commit_NeedsLock(GatewayTransitions.SpawnFailed(state.Current, ex.Message).Next);
@@ -85,15 +92,17 @@ internal sealed class GatewayRunTracker(
         Log.GatewayStarted(logger, run.Id, current.ExecutablePath!);
         telemetry.Started(reason);
 
-        // A launcher (a script, the cgroup trampoline) may exec another program after the spawn: the executable and command line
-        // that adoption checks are recorded again once the gateway answers, when they are the gateway's own.
+        // The trampoline, or a launcher script, may not have exec'd the gateway yet when the spawn was recorded: the executable and
+        // command line that adoption checks are recorded again once the gateway answers, when they are the gateway's own.
         run.BecameHealthy = healthy => reattachment.Record(healthy.Id, current.HealthCheckUrl, fingerprint, process.RunContainment);
-        Follow(run);
-        if (SpareSpawn.IsWorthwhile(current, startInfo, process))
+
+        // Asked for before the run is followed, so that whatever ends the run finds the spare there to discard.
+        if (SpareSpawn.IsWorthwhile(current, process))
         {
-            PrepareSpare(startInfo with { StageSpool = startInfo.OutputSpool is not null });
+            PrepareSpare(startInfo with { StagedSpool = startInfo.OutputSpool is { } spool ? SpoolCapture.Staged(spool) : null });
         }
 
+        Follow(run);
         return GatewayStartResult.Started(run.Id);
     }
 
@@ -145,14 +154,14 @@ internal sealed class GatewayRunTracker(
         }
     }
 
-    /// <summary>The spare, when it is ready and runs exactly <paramref name="wanted"/>; any other spare is discarded.</summary>
-    private IGatewayProcess? TakeSpare(GatewayProcessStartInfo wanted)
+    /// <summary>The spare, when it is ready and runs exactly <paramref name="wanted"/>; any other spare (all, for null) is discarded.</summary>
+    private IGatewayProcess? TakeSpare(GatewayProcessStartInfo? wanted)
     {
         lock (_spareGate)
         {
             var spare = _spare;
             _spare = null;
-            if (spare is { IsCompletedSuccessfully: true, Result: { } ready } && ready.Fits(wanted))
+            if (wanted is not null && spare is { IsCompletedSuccessfully: true, Result: { } ready } && ready.Fits(wanted))
             {
                 return ready.Process;
             }
@@ -320,9 +329,19 @@ internal sealed class GatewayRunTracker(
     private async Task FollowExitAsync(ProcessRun run)
     {
         var exit = await run.WaitForExitAndOutputAsync().ConfigureAwait(false);
-        if (run.StopCause == GatewayExitCause.Stop)
+
+        // A spare is kept only for a crash restart at once; any other end (a stop, a restart the user asked for, staying down, a
+        // restart after a backoff) discards it before the state says so, so that nothing of this host's outlives what it reports.
+        bool current, keepSpare;
+        lock (state.Gate)
         {
-            // Gone before the stop is reported: a stopped gateway leaves nothing of its own running, its spare included.
+            current = ReferenceEquals(state.Run, run);
+            keepSpare = current && !run.External && run.StopCause == GatewayExitCause.None
+                && crashRestarts.WouldRestartAtOnce_NeedsLock(exit, run.RunningSince, time.GetUtcNow());
+        }
+
+        if (current && !keepSpare)
+        {
             await DiscardSpareAsync().ConfigureAwait(false);
         }
 
@@ -370,10 +389,9 @@ internal sealed class GatewayRunTracker(
             reattachment.Forget(run.Id);
         }
 
-        if (wasCurrent && run.StopCause == GatewayExitCause.None && !restartsAtOnce)
+        if (wasCurrent && !restartsAtOnce)
         {
-            // Down (a clean exit, the crash-loop limit) or restarted after a backoff that outweighs the spare's gain: no idle spare
-            // waits through it.
+            // Kept above for a restart at once that did not come after all (a stop landed meanwhile): it goes now.
             await DiscardSpareAsync().ConfigureAwait(false);
         }
 

@@ -60,8 +60,6 @@ public sealed class ExecGateTests(ITestOutputHelper output) : IDisposable
         var cgroup = process.RunContainment.CgroupDirectory;
         try
         {
-            Assert.False(File.Exists(ran), "the gateway ran before it was let run");
-
             process.LetRun();
 
             // touch exits 0 only if it ran, in the process the launcher spawned (its exit is the one the launcher reaped).

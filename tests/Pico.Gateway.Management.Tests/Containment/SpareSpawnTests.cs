@@ -54,7 +54,7 @@ public sealed class SpareSpawnTests(ITestOutputHelper output)
 
         var stop = await gateway.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
         await stop.Exited.WaitAsync(TestTimeouts.Wait);
-        await gateway.Recorder.WaitForStatusAsync(GatewayStatus.Stopped);
+        await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Stopped && e.LastExitTime is not null);
 
         // Exited without running the gateway (125: its gate closed), reaped, and its cgroup removed, all before "stopped".
         Assert.True(spare.Process.Exited.IsCompleted, "the spare outlived the stop");
@@ -62,6 +62,48 @@ public sealed class SpareSpawnTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(spareCgroup), $"the spare's cgroup {spareCgroup} was left behind");
         Assert.Empty(ProcessTable.LiveProcessesWithMarker(gateway.Marker));
         Assert.Null(gateway.Manager.Spare);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_gateway_that_stays_down_takes_its_spare_with_it_before_the_state_says_so(bool spool)
+    {
+        if (!OperatingSystem.IsLinux() || ContainmentMachine.Skips(GatewayContainmentMode.Cgroup, output))
+        {
+            return;
+        }
+
+        var directory = Directory.CreateTempSubdirectory("pico-spare-").FullName;
+        try
+        {
+            // A clean exit under OnFailure is not restarted: the spare kept for a crash has nothing to wait for.
+            await using var gateway = new RealGateway("healthy", ["--exit-route", "/quit"], configure: options =>
+            {
+                Contained(options);
+                options.PidFilePath = spool ? Path.Combine(directory, "gateway.pid") : null;
+            });
+            var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
+            await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == started.ProcessId);
+            var spare = await SpareOf(gateway);
+            var spareCgroup = ContainmentMachine.CgroupDirectoryOf(spare.Process.Id);
+
+            using (var client = new HttpClient())
+            using (await client.GetAsync(new Uri($"http://127.0.0.1:{gateway.Port}/quit?code=0")))
+            {
+            }
+
+            var stopped = await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Stopped && e.LastExitTime is not null);
+            Assert.Equal(0, stopped.LastExitCode);
+            Assert.True(spare.Process.Exited.IsCompleted, "the spare outlived the gateway's final exit");
+            Assert.False(Directory.Exists(spareCgroup), $"the spare's cgroup {spareCgroup} was left behind");
+            Assert.Empty(ProcessTable.LiveProcessesWithMarker(gateway.Marker));
+            Assert.True(spare.StagedSpool is null || !File.Exists(spare.StagedSpool + ".stdout"), "the spare's staged spool was left behind");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
@@ -86,12 +128,15 @@ public sealed class SpareSpawnTests(ITestOutputHelper output)
             var spare = await SpareOf(gateway);
 
             // Staged beside the running gateway's files, which it leaves alone.
-            Assert.Equal(0, new FileInfo(pidFile + ".next.stdout").Length);
+            var staged = spare.StagedSpool;
+            Assert.NotNull(staged);
+            Assert.Equal(0, new FileInfo(staged + ".stdout").Length);
             Assert.Contains("request GET /health", await File.ReadAllTextAsync(pidFile + ".stdout"), StringComparison.Ordinal);
 
             PosixSignals.Send(started.ProcessId!.Value, PosixSignals.SIGKILL);
             var restarted = await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId != started.ProcessId);
             Assert.Equal(spare.Process.Id, restarted.ProcessId);
+            Assert.False(File.Exists(staged + ".stdout") || File.Exists(staged + ".stderr") || File.Exists(staged + ".offsets"), "the staged files were not put in place");
 
             // A request only the new run can have seen: its line is captured, and it is in the spool a later host would resume.
             var token = Guid.NewGuid().ToString("N");
@@ -103,7 +148,6 @@ public sealed class SpareSpawnTests(ITestOutputHelper output)
             await gateway.Lines.WaitForAsync(line => line.Contains(token, StringComparison.Ordinal));
             var spool = await File.ReadAllTextAsync(pidFile + ".stdout");
             Assert.Contains(token, spool, StringComparison.Ordinal);
-            Assert.True(File.Exists(pidFile + ".offsets"));
         }
         finally
         {

@@ -69,6 +69,21 @@ public sealed class GatewayManagerCoreTests
     }
 
     [Fact]
+    public async Task A_spawn_is_held_and_let_run_before_it_is_published()
+    {
+        await using var fixture = new ManagerFixture();
+        int? publishedAtLetRun = -1;
+        fixture.Launcher.OnLetRun = _ => publishedAtLetRun = fixture.Manager.Current.ProcessId;
+
+        var process = await fixture.StartRunningAsync().WaitAsync(Guard);
+
+        // Held: the pid file is written between the spawn and the let-run, so nobody hears of the run before it may run.
+        Assert.True(process.Held);
+        Assert.True(process.WasLetRun);
+        Assert.NotEqual(process.Id, publishedAtLetRun);
+    }
+
+    [Fact]
     public async Task A_start_during_a_stop_answers_already_running_at_once()
     {
         await using var fixture = new ManagerFixture();

@@ -2,7 +2,7 @@ namespace Pico.Gateway.Management.Processes.Containment;
 
 /// <summary>
 /// Resolves the gateway executable the way posix_spawnp would (a path with a slash against the host's directory, a bare name on the
-/// host's PATH), for the one case where something else execs it: the cgroup trampoline. The lookup happens here, in the host, so a
+/// host's PATH), for when something else execs it: the trampoline (GatewayTrampoline). The lookup happens here, in the host, so a
 /// missing executable is still a spawn error and not an exit of the trampoline, and a PATH the gateway's environment overrides does
 /// not change which program runs.
 /// </summary>
