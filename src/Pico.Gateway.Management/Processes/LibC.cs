@@ -75,6 +75,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, SetLastError = true)]
     public static partial int poll(PollFd* fds, nuint count, int timeout);
 
+    /// <summary>Linux only: poll with a timeout finer than a millisecond (a null signal mask leaves the thread's mask alone).</summary>
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int ppoll(PollFd* fds, nuint count, Timespec* timeout, void* signalMask);
+
     /// <summary>The errno of a read that would block on a non-blocking descriptor (EAGAIN, which is EWOULDBLOCK on Linux and macOS).</summary>
     public static int ReadWouldBlock => OperatingSystem.IsLinux() ? 11 : 35;
 
@@ -123,6 +127,13 @@ internal static unsafe partial class LibC
         public int Fd;
         public short Events;
         public short ReturnedEvents;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timespec
+    {
+        public nint Seconds;
+        public nint Nanoseconds;
     }
 
     [LibraryImport(Library)]

@@ -47,6 +47,32 @@ internal sealed class ReadCancellation
         }
     }
 
+    /// <summary>
+    /// Sleeps for <paramref name="pause"/> (Linux: ppoll) and returns true, or returns false at once, or as soon as it happens, once
+    /// cancelled: a cancelled reader drains its pipe and stops, it does not keep giving a writer time to refill it. The sleep also
+    /// ends when <paramref name="fd"/>'s last writer has closed it (the gateway exited), so a pause never delays the exit's
+    /// publication; data arriving on it does not end the sleep, which is the point of it.
+    /// </summary>
+    public unsafe bool Pause(TimeSpan pause, int fd)
+    {
+        var entries = stackalloc LibC.PollFd[2];
+        entries[0] = new LibC.PollFd { Fd = _wakeRead, Events = LibC.POLLIN };
+
+        // No events asked for: poll still reports a hang-up (POLLHUP always is), and a write does not wake the sleeper.
+        entries[1] = new LibC.PollFd { Fd = fd, Events = 0 };
+        var timeout = new LibC.Timespec { Seconds = 0, Nanoseconds = (nint)(pause.Ticks * 100) };
+
+        // Without a wake pipe (fd -1) that entry is ignored; an interrupted sleep is only a shorter pause.
+        return LibC.ppoll(entries, 2, &timeout, null) <= 0 || entries[0].ReturnedEvents == 0;
+    }
+
+    /// <summary>Whether <paramref name="fd"/> can be read without blocking (data, or end of file), asked without waiting.</summary>
+    public static unsafe bool IsReadableNow(int fd)
+    {
+        var entry = new LibC.PollFd { Fd = fd, Events = LibC.POLLIN };
+        return LibC.poll(&entry, 1, 0) > 0;
+    }
+
     public unsafe void Cancel()
     {
         lock (_gate)

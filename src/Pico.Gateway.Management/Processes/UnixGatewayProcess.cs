@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Pico.Gateway.Management.Diagnostics;
@@ -8,7 +9,8 @@ namespace Pico.Gateway.Management.Processes;
 /// <summary>
 /// A spawned process group leader. One thread blocks in waitid for the exit notification and two block in read on the pipes:
 /// the kernel wakes them, nothing polls. The spawning caller starts the exit thread, which starts the two readers. Each pipe's reader splits what it read itself unless a burst fills its buffer; then
-/// a thread of its own splits the chunks (<see cref="PipeOutputQueue"/>), so a burst costs the gateway a copy per chunk, not our work per line. When the leader exits, the rest of its
+/// a thread of its own splits the chunks (<see cref="PipeOutputQueue"/>), so a burst costs the gateway a copy per chunk, not our work per line;
+/// a flood of small writes is read many lines at a time after short pauses (<see cref="ReadCoalescing"/>), so it does not wake a reader per line. When the leader exits, the rest of its
 /// tree (<see cref="ProcessTree"/>) is killed before the exit is published; a process that escaped the tree and still holds the
 /// pipes is no longer read from once a short grace has passed, so it costs the host no thread and no descriptor.
 /// </summary>
@@ -226,16 +228,20 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
         PipeOutputQueue? self = null;
         var queue = self = new PipeOutputQueue(
             new LineSplitter(stream, maxLineLength, output, ReadChunkBytes), ReadChunkBytes, MaxQueuedChunks, () => StartThread(() => self!.RunSplitter(), name));
+        var coalescing = new ReadCoalescing(Stopwatch.Frequency);
+        var readable = false;
         try
         {
             while (true)
             {
-                if (!cancellation.WaitReadable(fd))
+                // Known readable after a pause (a read then returns at once): no wait to ask for.
+                if (!readable && !cancellation.WaitReadable(fd))
                 {
                     // Cancelled: what is in the pipe now is still read, without waiting for more.
                     _ = LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
                 }
 
+                readable = false;
                 var chunk = queue.Rent();
 
                 // The errno is taken with the read: giving the chunk back below may unmap one, which replaces the saved errno, and an
@@ -243,7 +249,23 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
                 var count = LibC.Read(fd, chunk, ReadChunkBytes, out var error);
                 if (count > 0)
                 {
+                    var now = Stopwatch.GetTimestamp();
                     queue.Deliver(chunk, (int)count);
+
+                    // A flood of small writes would wake this thread once per line, and each wake-up costs the gateway inside its write:
+                    // the reader sleeps a little first, so the lines written meanwhile are taken in one read (ReadCoalescing). The pipe
+                    // stays blocking and nothing is skipped: a pause only delays the next wait, which then finds the data at once.
+                    if (OperatingSystem.IsLinux()
+                        && coalescing.PauseAfterRead(now, (int)count, ReadChunkBytes)
+                        && cancellation.Pause(ReadCoalescing.Pause, fd))
+                    {
+                        readable = ReadCancellation.IsReadableNow(fd);
+                        if (!readable)
+                        {
+                            coalescing.Drained();
+                        }
+                    }
+
                     continue;
                 }
 
