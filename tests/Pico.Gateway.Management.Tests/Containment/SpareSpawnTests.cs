@@ -20,18 +20,16 @@ public sealed class SpareSpawnTests(ITestOutputHelper output)
         }
 
         await using var gateway = new RealGateway("healthy", configure: Contained);
-        var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
-        await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == started.ProcessId);
-        var spare = await SpareOf(gateway);
+        var (started, spare) = await StartRunningWithSpareAsync(gateway);
         Assert.True(ProcessTable.IsTrampoline(spare.Process.Id), "the spare is not held at its gate");
-        var gatewayCgroup = ContainmentMachine.CgroupDirectoryOf(started.ProcessId!.Value);
+        var gatewayCgroup = ContainmentMachine.CgroupDirectoryOf(started);
         var spareCgroup = ContainmentMachine.CgroupDirectoryOf(spare.Process.Id);
         Assert.NotEqual(gatewayCgroup, spareCgroup);
-        Assert.Equal([started.ProcessId.Value], ProcessTable.LiveGatewaysWithMarker(gateway.Marker));
+        Assert.Equal([started], ProcessTable.LiveGatewaysWithMarker(gateway.Marker));
 
-        PosixSignals.Send(started.ProcessId.Value, PosixSignals.SIGKILL);
+        PosixSignals.Send(started, PosixSignals.SIGKILL);
 
-        var restarted = await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId != started.ProcessId);
+        var restarted = await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId != started);
         Assert.Equal(spare.Process.Id, restarted.ProcessId);
         Assert.Equal(spareCgroup, ContainmentMachine.CgroupDirectoryOf(spare.Process.Id));
         var next = await SpareOf(gateway);
@@ -47,9 +45,7 @@ public sealed class SpareSpawnTests(ITestOutputHelper output)
         }
 
         await using var gateway = new RealGateway("healthy", configure: Contained);
-        var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
-        await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == started.ProcessId);
-        var spare = await SpareOf(gateway);
+        var (_, spare) = await StartRunningWithSpareAsync(gateway);
         var spareCgroup = ContainmentMachine.CgroupDirectoryOf(spare.Process.Id);
 
         var stop = await gateway.Manager.StopAsync().WaitAsync(TestTimeouts.Wait);
@@ -83,9 +79,7 @@ public sealed class SpareSpawnTests(ITestOutputHelper output)
                 Contained(options);
                 options.PidFilePath = spool ? Path.Combine(directory, "gateway.pid") : null;
             });
-            var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
-            await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == started.ProcessId);
-            var spare = await SpareOf(gateway);
+            var (_, spare) = await StartRunningWithSpareAsync(gateway);
             var spareCgroup = ContainmentMachine.CgroupDirectoryOf(spare.Process.Id);
 
             using (var client = new HttpClient())
@@ -123,9 +117,7 @@ public sealed class SpareSpawnTests(ITestOutputHelper output)
                 Contained(options);
                 options.PidFilePath = pidFile;
             });
-            var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
-            await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == started.ProcessId);
-            var spare = await SpareOf(gateway);
+            var (started, spare) = await StartRunningWithSpareAsync(gateway);
 
             // Staged beside the running gateway's files, which it leaves alone.
             var staged = spare.StagedSpool;
@@ -133,8 +125,8 @@ public sealed class SpareSpawnTests(ITestOutputHelper output)
             Assert.Equal(0, new FileInfo(staged + ".stdout").Length);
             Assert.Contains("request GET /health", await File.ReadAllTextAsync(pidFile + ".stdout"), StringComparison.Ordinal);
 
-            PosixSignals.Send(started.ProcessId!.Value, PosixSignals.SIGKILL);
-            var restarted = await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId != started.ProcessId);
+            PosixSignals.Send(started, PosixSignals.SIGKILL);
+            var restarted = await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId != started);
             Assert.Equal(spare.Process.Id, restarted.ProcessId);
             Assert.False(File.Exists(staged + ".stdout") || File.Exists(staged + ".stderr") || File.Exists(staged + ".offsets"), "the staged files were not put in place");
 
@@ -194,6 +186,14 @@ public sealed class SpareSpawnTests(ITestOutputHelper output)
     {
         options.Containment = GatewayContainmentMode.Cgroup;
         options.RestartPolicy = GatewayRestartPolicy.OnFailure;
+    }
+
+    /// <summary>Starts the gateway, waits until it runs, and returns its pid and the spare made for its next run.</summary>
+    private static async Task<(int Started, SpareSpawn Spare)> StartRunningWithSpareAsync(RealGateway gateway)
+    {
+        var started = await gateway.Manager.StartAsync().WaitAsync(TestTimeouts.Wait);
+        await gateway.Recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == started.ProcessId);
+        return (started.ProcessId!.Value, await SpareOf(gateway));
     }
 
     private static async Task<SpareSpawn> SpareOf(RealGateway gateway)
