@@ -34,21 +34,28 @@ public static class ProcessTable
 
     /// <summary>
     /// <see cref="LiveProcessesWithMarker"/> without the processes that are still the library's trampoline (<c>/bin/sh -c … pico-gateway
-    /// …</c>): a spawn held at its exec gate, or the spare kept for the next run, is not a gateway yet.
+    /// …</c>): a spawn held at its exec gate, or the spare kept for the next run, is not a gateway yet. Nor is a process whose command
+    /// line is already gone: it is exiting (a discarded spare, between the scan that found it alive and the read of its command line).
     /// </summary>
-    public static IReadOnlyList<int> LiveGatewaysWithMarker(string marker) => [.. LiveProcessesWithMarker(marker).Where(pid => !IsTrampoline(pid))];
+    public static IReadOnlyList<int> LiveGatewaysWithMarker(string marker) =>
+        [.. LiveProcessesWithMarker(marker).Where(pid => ReadCommandLine(pid) is { Length: > 0 } arguments && !IsTrampoline(arguments))];
 
     /// <summary>Whether <paramref name="pid"/> still runs the library's trampoline, before its exec of the gateway.</summary>
-    public static bool IsTrampoline(int pid)
+    public static bool IsTrampoline(int pid) => ReadCommandLine(pid) is { } arguments && IsTrampoline(arguments);
+
+    private static bool IsTrampoline(string[] arguments) => arguments.Length > 3 && arguments[1] == "-c" && arguments[3] == "pico-gateway";
+
+    // The arguments, or an empty array once the process has let go of its memory (exiting), or null when it is gone.
+    private static string[]? ReadCommandLine(int pid)
     {
         try
         {
-            var arguments = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Split('\0');
-            return arguments.Length > 3 && arguments[1] == "-c" && arguments[3] == "pico-gateway";
+            var text = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
+            return text.Length == 0 ? [] : text.TrimEnd('\0').Split('\0');
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -32,8 +32,10 @@ internal sealed class GatewayRunTracker(
     private readonly Lock _spareGate = new();
     private ProcessRun? _lastSpawned;
 
-    // The spare for the next spawn (SpareSpawn), as it is being made or made; null when there is none. Under _spareGate.
+    // The spare for the next spawn (SpareSpawn), as it is being made or made, and the run it was made next to; null when there is
+    // none. Under _spareGate.
     private Task<SpareSpawn?>? _spare;
+    private ProcessRun? _spareOwner;
 
     // Completes once every spare given up so far is gone (reaped, its cgroup removed). Under _spareGate.
     private Task _discarded = Task.CompletedTask;
@@ -45,6 +47,14 @@ internal sealed class GatewayRunTracker(
         if (Volatile.Read(ref _lastSpawned) is { } previous)
         {
             await previous.WaitForOutputAsync().ConfigureAwait(false);
+        }
+
+        // Only a crash restart takes the spare: it restarts what ran, while a start or restart the user asks for may follow a change
+        // on disk (a swapped release directory) that a process spawned earlier would not see. Any other spawn lets it go first, so
+        // that no spare of an earlier run is still exiting beside the new gateway.
+        if (reason != CrashRestartReason)
+        {
+            await DiscardSpareAsync().ConfigureAwait(false);
         }
 
         GatewayOptions current;
@@ -60,9 +70,7 @@ internal sealed class GatewayRunTracker(
             output.ObserveLines(signals is OutputLineReadiness lines ? lines.OnLine : null);
             startInfo = WithSignals(StartInfoOf(current), signals);
 
-            // Only a crash restart takes the spare: it restarts what ran, while a start or restart the user asks for may follow a
-            // change on disk (a swapped release directory) that a process spawned earlier would not see.
-            process = TakeSpare(reason == CrashRestartReason ? startInfo : null) ?? launcher.Start(startInfo, output, held: true);
+            process = (reason == CrashRestartReason ? TakeSpare(startInfo) : null) ?? launcher.Start(startInfo, output, held: true);
         }
         catch (Exception ex) when (ex is GatewaySpawnException or OptionsValidationException or DllNotFoundException or EntryPointNotFoundException or SocketException)
         {
@@ -99,7 +107,7 @@ internal sealed class GatewayRunTracker(
         // Asked for before the run is followed, so that whatever ends the run finds the spare there to discard.
         if (SpareSpawn.IsWorthwhile(current, process))
         {
-            PrepareSpare(startInfo with { StagedSpool = startInfo.OutputSpool is { } spool ? SpoolCapture.Staged(spool) : null });
+            PrepareSpare(run, startInfo with { StagedSpool = startInfo.OutputSpool is { } spool ? SpoolCapture.Staged(spool) : null });
         }
 
         Follow(run);
@@ -119,21 +127,27 @@ internal sealed class GatewayRunTracker(
     }
 
     /// <summary>
-    /// Closes the spare's gate, if there is one, and waits until it and every spare given up before it are gone: nothing of a run
-    /// outlives a stop or the manager.
+    /// Closes the spare's gate, if there is one (and, given <paramref name="madeFor"/>, only if it was made next to that run), and waits
+    /// until it and every spare given up before it are gone: nothing of a run outlives a stop or the manager.
     /// </summary>
-    public Task DiscardSpareAsync()
+    public Task DiscardSpareAsync(ProcessRun? madeFor = null)
     {
         lock (_spareGate)
         {
+            if (madeFor is not null && !ReferenceEquals(_spareOwner, madeFor))
+            {
+                // A run that ended late does not take the spare of the run that followed it.
+                return _discarded;
+            }
+
             var spare = _spare;
-            _spare = null;
+            (_spare, _spareOwner) = (null, null);
             return Discard_NeedsSpareGate(spare);
         }
     }
 
     /// <summary>Spawns the next run's process in the background, off the path of the start that asked for it.</summary>
-    private void PrepareSpare(GatewayProcessStartInfo startInfo)
+    private void PrepareSpare(ProcessRun owner, GatewayProcessStartInfo startInfo)
     {
         var making = Task.Run(() =>
         {
@@ -150,7 +164,7 @@ internal sealed class GatewayRunTracker(
         lock (_spareGate)
         {
             _ = Discard_NeedsSpareGate(_spare);
-            _spare = making;
+            (_spare, _spareOwner) = (making, owner);
         }
     }
 
@@ -160,7 +174,7 @@ internal sealed class GatewayRunTracker(
         lock (_spareGate)
         {
             var spare = _spare;
-            _spare = null;
+            (_spare, _spareOwner) = (null, null);
             if (wanted is not null && spare is { IsCompletedSuccessfully: true, Result: { } ready } && ready.Fits(wanted))
             {
                 return ready.Process;
@@ -342,7 +356,7 @@ internal sealed class GatewayRunTracker(
 
         if (current && !keepSpare)
         {
-            await DiscardSpareAsync().ConfigureAwait(false);
+            await DiscardSpareAsync(run).ConfigureAwait(false);
         }
 
         var wasCurrent = false;
@@ -392,7 +406,7 @@ internal sealed class GatewayRunTracker(
         if (wasCurrent && !restartsAtOnce)
         {
             // Kept above for a restart at once that did not come after all (a stop landed meanwhile): it goes now.
-            await DiscardSpareAsync().ConfigureAwait(false);
+            await DiscardSpareAsync(run).ConfigureAwait(false);
         }
 
         Report(run, exit, transition);

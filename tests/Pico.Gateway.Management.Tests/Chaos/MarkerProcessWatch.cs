@@ -45,10 +45,31 @@ internal sealed class MarkerProcessWatch : IAsyncDisposable
 
         if (live.Count > 1)
         {
-            _violations.Enqueue($"{live.Count} live gateways at once: pids {string.Join(", ", live)}");
+            // Each with what it runs and its state, parent and cgroup: enough to tell a spare, a trampoline or a leftover apart.
+            _violations.Enqueue($"{live.Count} live gateways at once: {string.Join("; ", live.Select(Describe))}");
         }
 
         return live;
+    }
+
+    private static string Describe(int pid)
+    {
+        static string Read(string path)
+        {
+            try
+            {
+                return File.ReadAllText(path).Replace('\0', ' ').Trim();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return "?";
+            }
+        }
+
+        var stat = Read($"/proc/{pid}/stat");
+        var afterName = stat.LastIndexOf(')') is var close and >= 0 ? stat[(close + 2)..] : stat;
+        var cmdline = Read($"/proc/{pid}/cmdline");
+        return $"pid {pid} ({(cmdline.Length > 120 ? cmdline[..120] : cmdline)}; state+ppid {string.Join(' ', afterName.Split(' ').Take(2))}; {Read($"/proc/{pid}/cgroup").Split('\n').FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))})";
     }
 
     public async ValueTask DisposeAsync()
