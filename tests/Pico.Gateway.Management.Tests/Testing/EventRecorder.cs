@@ -52,8 +52,17 @@ internal sealed class EventRecorder : IObserver<GatewayEvent>, IDisposable
                 }
             },
             Guard);
-        Assert.True(matched, $"timed out waiting for an event; saw: {string.Join(", ", Statuses)}");
+        Assert.True(matched, $"timed out waiting for an event; saw: {Described()}");
         return found!;
+    }
+
+    // Each status with the error it carried, if any: what a failed wait needs to be understood from CI's log alone.
+    private string Described()
+    {
+        lock (_gate)
+        {
+            return string.Join(", ", _events.Select(e => e.LastError is { } error && e.Status == GatewayStatus.Error ? $"{e.Status} ({error})" : e.Status.ToString()));
+        }
     }
 
     public async Task WaitForCompletionAsync() =>
