@@ -29,16 +29,8 @@ internal sealed class GatewayRunTracker(
     /// <summary>The reason a crash restart passes to <see cref="SpawnAsync"/> (also its telemetry tag).</summary>
     public const string CrashRestartReason = "crash_restart";
 
-    private readonly Lock _spareGate = new();
+    private readonly SpareSlot _spares = new(launcher, output);
     private ProcessRun? _lastSpawned;
-
-    // The spare for the next spawn (SpareSpawn), as it is being made or made, and the run it was made next to; null when there is
-    // none. Under _spareGate.
-    private Task<SpareSpawn?>? _spare;
-    private ProcessRun? _spareOwner;
-
-    // Completes once every spare given up so far is gone (reaped, its cgroup removed). Under _spareGate.
-    private Task _discarded = Task.CompletedTask;
 
     /// <summary>Spawns a gateway into <paramref name="initialStatus"/>; a failure to spawn is the <c>error</c> state with the reason.</summary>
     public async Task<GatewayStartResult> SpawnAsync(GatewayStatus initialStatus, string? fingerprint, int restartAttempt, string reason)
@@ -70,7 +62,7 @@ internal sealed class GatewayRunTracker(
             output.ObserveLines(signals is OutputLineReadiness lines ? lines.OnLine : null);
             startInfo = WithSignals(StartInfoOf(current), signals);
 
-            process = (reason == CrashRestartReason ? TakeSpare(startInfo) : null) ?? launcher.Start(startInfo, output, held: true);
+            process = (reason == CrashRestartReason ? _spares.Take(startInfo) : null) ?? launcher.Start(startInfo, output, held: true);
         }
         catch (Exception ex) when (ex is GatewaySpawnException or OptionsValidationException or DllNotFoundException or EntryPointNotFoundException or SocketException)
         {
@@ -107,7 +99,7 @@ internal sealed class GatewayRunTracker(
         // Asked for before the run is followed, so that whatever ends the run finds the spare there to discard.
         if (SpareSpawn.IsWorthwhile(current, process))
         {
-            PrepareSpare(run, startInfo with { StagedSpool = startInfo.OutputSpool is { } spool ? SpoolCapture.Staged(spool) : null });
+            _spares.Prepare(run, startInfo with { StagedSpool = startInfo.OutputSpool is { } spool ? SpoolCapture.Staged(spool) : null });
         }
 
         Follow(run);
@@ -115,100 +107,13 @@ internal sealed class GatewayRunTracker(
     }
 
     /// <summary>Gets the spare for the next spawn as it is being made, or null (tests look at it).</summary>
-    internal Task<SpareSpawn?>? Spare
-    {
-        get
-        {
-            lock (_spareGate)
-            {
-                return _spare;
-            }
-        }
-    }
+    internal Task<SpareSpawn?>? Spare => _spares.Current;
 
     /// <summary>
     /// Closes the spare's gate, if there is one (and, given <paramref name="madeFor"/>, only if it was made next to that run), and waits
     /// until it and every spare given up before it are gone: nothing of a run outlives a stop or the manager.
     /// </summary>
-    public Task DiscardSpareAsync(ProcessRun? madeFor = null)
-    {
-        lock (_spareGate)
-        {
-            if (madeFor is not null && !ReferenceEquals(_spareOwner, madeFor))
-            {
-                // A run that ended late does not take the spare of the run that followed it.
-                return _discarded;
-            }
-
-            var spare = _spare;
-            (_spare, _spareOwner) = (null, null);
-            return Discard_NeedsSpareGate(spare);
-        }
-    }
-
-    /// <summary>Spawns the next run's process in the background, off the path of the start that asked for it.</summary>
-    private void PrepareSpare(ProcessRun owner, GatewayProcessStartInfo startInfo)
-    {
-        var making = Task.Run(() =>
-        {
-            try
-            {
-                return new SpareSpawn(startInfo, launcher.Start(startInfo, output, held: true));
-            }
-            catch (Exception ex) when (ex is GatewaySpawnException or IOException or UnauthorizedAccessException or SocketException)
-            {
-                // The restart will spawn as usual, and report what fails then.
-                return null;
-            }
-        });
-        lock (_spareGate)
-        {
-            _ = Discard_NeedsSpareGate(_spare);
-            (_spare, _spareOwner) = (making, owner);
-        }
-    }
-
-    /// <summary>The spare, when it is ready and runs exactly <paramref name="wanted"/>; any other spare (all, for null) is discarded.</summary>
-    private IGatewayProcess? TakeSpare(GatewayProcessStartInfo? wanted)
-    {
-        lock (_spareGate)
-        {
-            var spare = _spare;
-            (_spare, _spareOwner) = (null, null);
-            if (wanted is not null && spare is { IsCompletedSuccessfully: true, Result: { } ready } && ready.Fits(wanted))
-            {
-                return ready.Process;
-            }
-
-            // Not ready yet (waiting for it would cost what it saves), or for another launch.
-            _ = Discard_NeedsSpareGate(spare);
-            return null;
-        }
-    }
-
-    private Task Discard_NeedsSpareGate(Task<SpareSpawn?>? spare)
-    {
-        if (spare is not null)
-        {
-            _discarded = DiscardAfterAsync(_discarded, spare);
-        }
-
-        return _discarded;
-    }
-
-    private static async Task DiscardAfterAsync(Task before, Task<SpareSpawn?> spare)
-    {
-        await before.ConfigureAwait(false);
-
-        // A spare that could not be made is simply not there.
-        var made = await spare.ContinueWith(
-            static making => making.IsCompletedSuccessfully ? making.Result : null, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
-            .ConfigureAwait(false);
-        if (made is not null)
-        {
-            await made.DiscardAsync().ConfigureAwait(false);
-        }
-    }
+    public Task DiscardSpareAsync(ProcessRun? madeFor = null) => _spares.DiscardAsync(madeFor);
 
     /// <summary>
     /// A gateway whose health port another process already listens on would only crash-loop (or, worse, look healthy through the

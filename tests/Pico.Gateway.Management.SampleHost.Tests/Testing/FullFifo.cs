@@ -12,7 +12,6 @@ internal sealed class FullFifo : IDisposable
     private const int ONonBlock = 0x800;
     private const int OCloExec = 0x80000;
     private const uint InOpen = 0x20;
-    private const short PollIn = 1;
 
     private readonly int _fifo;
     private readonly int _inotify;
@@ -38,8 +37,7 @@ internal sealed class FullFifo : IDisposable
     /// <summary>Waits until someone else opened the FIFO (whose next write then blocks); false at the guard.</summary>
     public bool WaitForOpen(TimeSpan guard)
     {
-        var fds = new[] { new PollFd { Fd = _inotify, Events = PollIn } };
-        if (poll(fds, 1, (int)guard.TotalMilliseconds) <= 0)
+        if (!PollWait.Readable(_inotify, guard))
         {
             return false;
         }
@@ -50,20 +48,12 @@ internal sealed class FullFifo : IDisposable
 
     public void Dispose()
     {
-        _ = close(_inotify);
-        _ = close(_fifo);
+        PollWait.Close(_inotify);
+        PollWait.Close(_fifo);
     }
 
     private static int Check(int result, string call) =>
         result >= 0 ? result : throw new InvalidOperationException($"{call} failed: {Marshal.GetLastPInvokeErrorMessage()}");
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
 
     // DllImport, not LibraryImport: this project allows no unsafe code, and these signatures need no marshalling code of their own.
 #pragma warning disable SYSLIB1054, CA5392, CA2101
@@ -80,15 +70,9 @@ internal sealed class FullFifo : IDisposable
     private static extern nint read(int fd, byte[] buffer, nint count);
 
     [DllImport("libc", SetLastError = true)]
-    private static extern int close(int fd);
-
-    [DllImport("libc", SetLastError = true)]
     private static extern int inotify_init1(int flags);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int inotify_add_watch(int fd, string path, uint mask);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int poll([In, Out] PollFd[] fds, nuint count, int timeout);
 #pragma warning restore SYSLIB1054, CA5392, CA2101
 }

@@ -5,8 +5,6 @@ namespace Pico.Gateway.Management.SampleHost.Tests.Testing;
 /// <summary>Waits for a process that is not the test's child to exit, from the kernel's notification (a pidfd), not by polling.</summary>
 internal static class ProcessExit
 {
-    private const short PollIn = 1;
-
     /// <summary>True once <paramref name="pid"/> exited (or was already gone); false at the guard.</summary>
     public static bool Wait(int pid, TimeSpan guard)
     {
@@ -19,31 +17,16 @@ internal static class ProcessExit
 
         try
         {
-            var fds = new[] { new PollFd { Fd = pidfd, Events = PollIn } };
-            return poll(fds, 1, (int)guard.TotalMilliseconds) > 0;
+            return PollWait.Readable(pidfd, guard);
         }
         finally
         {
-            _ = close(pidfd);
+            PollWait.Close(pidfd);
         }
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
     }
 
 #pragma warning disable SYSLIB1054, CA5392
     [DllImport("libc", SetLastError = true)]
     private static extern int pidfd_open(int pid, uint flags);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int poll([In, Out] PollFd[] fds, nuint count, int timeout);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int close(int fd);
 #pragma warning restore SYSLIB1054, CA5392
 }
