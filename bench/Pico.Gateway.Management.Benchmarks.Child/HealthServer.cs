@@ -21,6 +21,11 @@ internal static class HealthServer
     private static int _bodyBytes;
     private static long _sequence;
 
+    // When the first connection was accepted and its first request read: written after the first 200, so they never delay it.
+    private static long _firstAccepted;
+    private static long _firstRead;
+    private static long _acceptCalled;
+
     /// <param name="port">The loopback port to listen on.</param>
     /// <param name="stamps">Where to write the listen and first-200 stamps.</param>
     /// <param name="bodyBytes">
@@ -66,12 +71,17 @@ internal static class HealthServer
 
     private static void Accept(Socket listener, Stamps stamps)
     {
+        _acceptCalled = Stamps.Now();
         while (true)
         {
             Socket connection;
             try
             {
                 connection = listener.Accept();
+                if (_firstAccepted == 0)
+                {
+                    _firstAccepted = Stamps.Now();
+                }
             }
             catch (SocketException)
             {
@@ -116,6 +126,11 @@ internal static class HealthServer
                         continue;
                     }
 
+                    if (_firstRead == 0)
+                    {
+                        _firstRead = Stamps.Now();
+                    }
+
                     var head = buffer.AsSpan(0, end);
                     if (head.StartsWith("GET /flood?lines="u8))
                     {
@@ -141,6 +156,9 @@ internal static class HealthServer
                     if (healthy && Interlocked.Exchange(ref _answered, 1) == 0)
                     {
                         stamps.Write("first200", sent);
+                        stamps.Write("accepted", _firstAccepted);
+                        stamps.Write("read", _firstRead);
+                        stamps.Write("acceptCalled", _acceptCalled);
                     }
 
                     var consumed = end + 4;

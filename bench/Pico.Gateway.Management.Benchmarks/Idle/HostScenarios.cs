@@ -63,6 +63,12 @@ internal static class HostScenarios
                 var listen = await ours.Stamps.WaitAsync("listen", newPid);
                 into["crashRestart.listen"].Add(Clock.Ms(listen - killed));
                 into["crashRestart.listenTo200"].Add(Clock.Ms(first200 - listen));
+                var accepted = await ours.Stamps.WaitAsync("accepted", newPid);
+                var read = await ours.Stamps.WaitAsync("read", newPid);
+                into["crashRestart.listenToAccept"].Add(Clock.Ms(accepted - listen));
+                into["crashRestart.listenToAcceptCalled"].Add(Clock.Ms(await ours.Stamps.WaitAsync("acceptCalled", newPid) - listen));
+                into["crashRestart.acceptToRead"].Add(Clock.Ms(read - accepted));
+                into["crashRestart.readTo200"].Add(Clock.Ms(first200 - read));
             }
 
             await ours.StopAsync();

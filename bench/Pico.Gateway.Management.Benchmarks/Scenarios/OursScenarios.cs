@@ -164,6 +164,12 @@ internal static class OursScenarios
             var listen = await stamps.WaitAsync("listen", process.Id);
             into["own.listen"].Add(Clock.Ms(listen - spawned));
             into["own.listenTo200"].Add(Clock.Ms(first200 - listen));
+            var accepted = await stamps.WaitAsync("accepted", process.Id);
+            var read = await stamps.WaitAsync("read", process.Id);
+            into["own.listenToAccept"].Add(Clock.Ms(accepted - listen));
+            into["own.listenToAcceptCalled"].Add(Clock.Ms(await stamps.WaitAsync("acceptCalled", process.Id) - listen));
+            into["own.acceptToRead"].Add(Clock.Ms(read - accepted));
+            into["own.readTo200"].Add(Clock.Ms(first200 - read));
             into["own.stop"].Add(Clock.Ms(exited - terminated));
             into["own.stopStart"].Add(Clock.Ms(first200 - spawned + (exited - terminated)));
         }

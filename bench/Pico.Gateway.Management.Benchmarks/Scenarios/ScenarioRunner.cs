@@ -185,6 +185,11 @@ internal static class ScenarioRunner
             table.Row("11", "… SIGKILL → exit seen / new run spawned / its main() / its listen(); own start: spawn → main() / listen()", $"listen → first 200: ours {Ms("crashRestart.listenTo200")}, own {Ms("own.listenTo200")}; host CPU {Ms("crashRestart.hostCpu")}, machine busy {Ms("crashRestart.machineBusy")}; own: harness CPU {Ms("own.hostCpu")}, machine busy {Ms("own.machineBusy")}; {Ms("crashRestart.exitSeen")} / {Ms("crashRestart.spawned")} / {Ms("crashRestart.main")} / {Ms("crashRestart.listen")}; own {Ms("own.main")} / {Ms("own.listen")}", "", null);
         }
 
+        if (m.Has("crashRestart.listenToAccept"))
+        {
+            table.Row("11", "… listen → first accept / accept → request read / read → 200: ours; own", $"{Ms("crashRestart.listenToAccept")} / {Ms("crashRestart.acceptToRead")} / {Ms("crashRestart.readTo200")}; own {Ms("own.listenToAccept")} / {Ms("own.acceptToRead")} / {Ms("own.readTo200")}; listen → accept() called: ours {Ms("crashRestart.listenToAcceptCalled")}, own {Ms("own.listenToAcceptCalled")}", "", null);
+        }
+
         if (m.Has("flood.sinkRate"))
         {
             var lost = m["flood.lost"].Max() + m["flood.bufferLost"].Max();

@@ -12,8 +12,9 @@ namespace Pico.Gateway.Management.Health;
 /// object body becomes the details, any other body is kept as text. In strict mode (picoclaw's rule) only 200 with a JSON object
 /// body is healthy, and a 200 whose content type is not JSON is an answer that can never become healthy. Another status is
 /// unhealthy with that status; no answer is unreachable. Called from a thread that is not the pool's (the manager's steady
-/// ticks, <see cref="Supervision.SteadyTickThread"/>), a plain-HTTP loopback URL is asked blocking on a connection kept between
-/// probes (<see cref="KeptHttpConnection"/>); everything else goes through <see cref="HttpClient"/>. Both judge an answer alike.
+/// ticks and startup probes, <see cref="Supervision.ProbeLoopThread"/>), a plain-HTTP loopback URL is asked blocking on a
+/// connection kept between probes (<see cref="KeptHttpConnection"/>); everything else goes through <see cref="HttpClient"/>.
+/// Both judge an answer alike.
 /// </summary>
 internal sealed class HttpHealthProbe : IHealthProbe, IDisposable
 {
@@ -42,8 +43,9 @@ internal sealed class HttpHealthProbe : IHealthProbe, IDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        // The manager's steady ticks run on a thread of its own: there a loopback URL is asked blocking on a kept connection, which
-        // wakes no other thread. A pool thread (startup probes, a caller's own code) is never blocked.
+        // The manager's probe loops run on threads of their own: there a loopback URL is asked blocking on a kept connection, which
+        // wakes no other thread (and a refused connection costs a syscall, not an asynchronous connect). A pool thread (a test's
+        // clock, a caller's own code) is never blocked.
         return !Thread.CurrentThread.IsThreadPoolThread && KeptHttpConnection.Serves(context.HealthCheckUrl, out var endpoint)
             ? ValueTask.FromResult(ProbeBlocking(context, endpoint, cancellationToken))
             : ProbeWithClientAsync(context, cancellationToken);

@@ -54,7 +54,7 @@ internal sealed class GatewayHealthMonitor(
             return;
         }
 
-        _ = ProbeUntilHealthyAsync(run);
+        ProbeUntilHealthy(run);
     }
 
     public void Ready(ProcessRun run)
@@ -94,23 +94,37 @@ internal sealed class GatewayHealthMonitor(
     }
 
     /// <summary>
-    /// Runs <paramref name="tick"/> now and then every health-check interval until <paramref name="cancellationToken"/> ends it.
-    /// On the system clock the ticks run on a thread of their own that sleeps in between (<see cref="SteadyTickThread"/>): an idle
-    /// supervisor then wakes one thread per tick, not the timer thread and the thread pool's workers. Any other clock (a test's)
-    /// drives them through its timers.
+    /// Runs <paramref name="tick"/> now and then every health-check interval until <paramref name="cancellationToken"/> ends it
+    /// (<see cref="RunLoopAsync"/>: an idle supervisor then wakes one thread per tick, not the timer thread and the thread pool's
+    /// workers).
     /// </summary>
     public Task RunTicksAsync(Func<CancellationToken, Task> tick, Func<TimeSpan> interval, CancellationToken cancellationToken) =>
-        ReferenceEquals(time, TimeProvider.System)
-            ? SteadyTickThread.Run(tick, interval, cancellationToken)
-            : RunTicksOnTimersAsync(tick, interval, cancellationToken);
+        RunLoopAsync(
+            "gateway ticks",
+            async token =>
+            {
+                await tick(token).ConfigureAwait(false);
+                return true;
+            },
+            interval,
+            cancellationToken);
 
-    private async Task RunTicksOnTimersAsync(Func<CancellationToken, Task> tick, Func<TimeSpan> interval, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="step"/> now and then after each <paramref name="interval"/> until it returns false or
+    /// <paramref name="cancellationToken"/> ends it. On the system clock the steps run on a thread of their own that sleeps in
+    /// between, precisely (<see cref="ProbeLoopThread"/>); any other clock (a test's) drives them through its timers.
+    /// </summary>
+    private Task RunLoopAsync(string name, Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken) =>
+        ReferenceEquals(time, TimeProvider.System)
+            ? ProbeLoopThread.Run(name, step, interval, cancellationToken)
+            : RunLoopOnTimersAsync(step, interval, cancellationToken);
+
+    private async Task RunLoopOnTimersAsync(Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken)
     {
         try
         {
-            while (true)
+            while (await step(cancellationToken).ConfigureAwait(false))
             {
-                await tick(cancellationToken).ConfigureAwait(false);
                 await Task.Delay(interval(), time, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -201,57 +215,54 @@ internal sealed class GatewayHealthMonitor(
     /// run first answered, densely (<see cref="StartupProbeSchedule.NextDelay"/>). A fast gateway is seen at once (the wait adds at most an eighth to
     /// its startup, and about a millisecond when it starts as fast as last time), and a slow one is not asked thousands of times
     /// (about 80 probes in 15 s). Each outcome is published in words when it changes; an answer that can never become healthy ends the
-    /// startup at once.
+    /// startup at once. The probes run off the caller's path, on a loop of their own (<see cref="RunLoopAsync"/>): on the system
+    /// clock that is a thread whose waits are as short as the schedule says, where the runtime's timers would stretch a millisecond
+    /// to a jiffy.
     /// </summary>
-    private async Task ProbeUntilHealthyAsync(ProcessRun run)
+    private void ProbeUntilHealthy(ProcessRun run)
     {
-        var cancellationToken = run.Cancellation.Token;
         var started = time.GetTimestamp();
         var lastStartup = Interlocked.Read(ref _lastStartupTicks);
         TimeSpan? expected = lastStartup > 0 ? TimeSpan.FromTicks(lastStartup) : null;
-        try
+        _ = RunLoopAsync(
+            "gateway startup probes",
+            cancellationToken => ProbeStartupOnceAsync(run, started, cancellationToken),
+            () => StartupProbeSchedule.NextDelay(time.GetElapsedTime(started), run.Options, expected),
+            run.Cancellation.Token);
+    }
+
+    /// <summary>One startup probe of <paramref name="run"/>, spawned at <paramref name="started"/>; false once its startup is over.</summary>
+    private async Task<bool> ProbeStartupOnceAsync(ProcessRun run, long started, CancellationToken cancellationToken)
+    {
+        lock (state.Gate)
         {
-            while (true)
+            if (!IsStartingUp_NeedsLock(run))
             {
-                lock (state.Gate)
-                {
-                    if (!IsStartingUp_NeedsLock(run))
-                    {
-                        return;
-                    }
-                }
-
-                var sent = time.GetElapsedTime(started);
-                var result = await ProbeStartupAsync(run, cancellationToken).ConfigureAwait(false);
-                if (result.Outcome == HealthProbeOutcome.Healthy && StartupProbeIsTcp(run.Options.Readiness) is { } tcp)
-                {
-                    // The starting → running edge: a stranger's answer keeps the gateway starting, saying whose it was.
-                    result = CheckListener(run, tcp, result);
-                }
-
-                if (result.Outcome == HealthProbeOutcome.Healthy)
-                {
-                    if (!run.Adopted)
-                    {
-                        // When the answering probe was sent: the gateway was ready by then, and not at the probe before.
-                        Interlocked.Exchange(ref _lastStartupTicks, Math.Max(sent.Ticks, 1));
-                    }
-
-                    TryCommitFirstHealthy(run, result);
-                    return;
-                }
-
-                if (CommitStartupOutcome(run, result))
-                {
-                    return;
-                }
-
-                await Task.Delay(StartupProbeSchedule.NextDelay(time.GetElapsedTime(started), run.Options, expected), time, cancellationToken).ConfigureAwait(false);
+                return false;
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        var sent = time.GetElapsedTime(started);
+        var result = await ProbeStartupAsync(run, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == HealthProbeOutcome.Healthy && StartupProbeIsTcp(run.Options.Readiness) is { } tcp)
         {
+            // The starting → running edge: a stranger's answer keeps the gateway starting, saying whose it was.
+            result = CheckListener(run, tcp, result);
         }
+
+        if (result.Outcome == HealthProbeOutcome.Healthy)
+        {
+            if (!run.Adopted)
+            {
+                // When the answering probe was sent: the gateway was ready by then, and not at the probe before.
+                Interlocked.Exchange(ref _lastStartupTicks, Math.Max(sent.Ticks, 1));
+            }
+
+            TryCommitFirstHealthy(run, result);
+            return false;
+        }
+
+        return !CommitStartupOutcome(run, result);
     }
 
     /// <summary>Publishes a starting run's probe outcome when it changed; true when the answer ended the startup (it can never be healthy).</summary>

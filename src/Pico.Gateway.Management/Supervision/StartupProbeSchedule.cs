@@ -6,14 +6,14 @@ namespace Pico.Gateway.Management.Supervision;
 /// </summary>
 internal static class StartupProbeSchedule
 {
-    // At most this many probes in the window around the moment the last spawned run first answered (its startup time learned).
+    // About this many probes in the window around the moment the last spawned run first answered (its startup time learned).
     private const int WindowProbes = 32;
 
     /// <summary>
     /// The wait before the next startup probe, <paramref name="elapsed"/> after the spawn: an eighth of it, within the two intervals.
-    /// When the last spawned run took <paramref name="expected"/> to answer, the window from seven eighths to three halves of it is
-    /// probed densely instead: at most <see cref="WindowProbes"/> probes, at least a millisecond apart, and never further apart than
-    /// the curve would be; a wait that would jump into the window ends at its start.
+    /// When the last spawned run took <paramref name="expected"/> to answer, the window from half to three halves of it is
+    /// probed densely instead: about <see cref="WindowProbes"/> probes (their spacing rounded down to whole milliseconds, and at least
+    /// one), never further apart than the curve would be; a wait that would jump into the window ends at its start.
     /// </summary>
     public static TimeSpan NextDelay(TimeSpan elapsed, GatewayOptions options, TimeSpan? expected = null)
     {
@@ -24,9 +24,11 @@ internal static class StartupProbeSchedule
             return TimeSpan.FromTicks(curve);
         }
 
-        var windowStart = learned.Ticks - (learned.Ticks / 8);
-        // A crash restart starts later than the start it learned from (the dead run's teardown, the new cgroup's migration, a
-        // busy machine): measured at about 1.3 times on 2 cores, so the window reaches half as far again rather than a quarter.
+        // The learned start may not be how the next one starts. A crash restart that takes the spare (SpareSpawn) skips the cgroup
+        // move the user's start before it waited for (an RCU grace period, 10-20 ms on 2 cores) and answers that much earlier, so
+        // the window begins at half the learned time. A restart can also start later (the dead run's teardown, a busy machine:
+        // about 1.3 times on 2 cores), so it ends at three halves.
+        var windowStart = learned.Ticks / 2;
         var windowEnd = learned.Ticks + (learned.Ticks / 2);
         if (elapsed.Ticks >= windowEnd)
         {
@@ -43,6 +45,6 @@ internal static class StartupProbeSchedule
         return TimeSpan.FromTicks(Math.Clamp(dense, TimeSpan.TicksPerMillisecond, curve));
     }
 
-    // Whole milliseconds, rounded up: timers fire at that resolution anyway.
+    // Whole milliseconds, rounded up: no schedule here needs a finer step.
     private static long WholeMilliseconds(long ticks) => (ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
 }

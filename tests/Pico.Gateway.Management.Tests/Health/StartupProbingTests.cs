@@ -24,12 +24,14 @@ public sealed class StartupProbingTests
     [Theory]
     [InlineData(0, 5)]
     [InlineData(40, 5)]
-    [InlineData(88, 9)] // the curve's 11 ms would pass 96.25 ms, where the window around the last startup (110 ms) begins
-    [InlineData(96, 1)]
-    [InlineData(97, 2)] // in the window [96.25, 165] ms: 68.75 ms for at most 32 probes
-    [InlineData(120, 2)]
-    [InlineData(137, 2)] // a restart that starts later than the start it learned from is still in it
-    [InlineData(164, 2)]
+    [InlineData(48, 6)]
+    [InlineData(52, 3)] // the curve's 7 ms would pass 55 ms, where the window around the last startup (110 ms) begins
+    [InlineData(54, 1)]
+    [InlineData(55, 3)] // in the window [55, 165] ms: 110 ms for about 32 probes
+    [InlineData(62, 3)] // a crash restart that takes the spare (no cgroup move) answers earlier than the start it learned from
+    [InlineData(120, 3)]
+    [InlineData(137, 3)] // a restart that starts later than the start it learned from is still in it
+    [InlineData(164, 3)]
     [InlineData(165, 21)] // past it: the curve again
     public void Around_the_last_startup_time_the_gateway_is_probed_densely(int elapsedMs, int waitMs)
     {
@@ -100,12 +102,12 @@ public sealed class StartupProbingTests
         var first = await StartAndTimeRunningAsync(fixture, [.. curve, 12, 14]);
         await (await fixture.Manager.StopAsync()).Exited.WaitAsync(TestTimeouts.Wait);
 
-        // Second start, 122 ms learned: the wait after 96 ms ends where the window [106.75, 152.5] ms begins, which is probed every
-        // 2 ms: 107, 109, then 111 answers.
-        var second = await StartAndTimeRunningAsync(fixture, [.. curve, 11, 2, 2]);
+        // Second start, 122 ms learned: the wait after 58 ms ends where the window [61, 183] ms begins, which is probed every 3 ms:
+        // 61, 64, ..., 109, then 112 answers.
+        var second = await StartAndTimeRunningAsync(fixture, [.. curve[..11], 3, .. Enumerable.Repeat(3, 17)]);
 
         Assert.Equal(TimeSpan.FromMilliseconds(122), first);
-        Assert.Equal(TimeSpan.FromMilliseconds(111), second);
+        Assert.Equal(TimeSpan.FromMilliseconds(112), second);
     }
 
     [Fact]

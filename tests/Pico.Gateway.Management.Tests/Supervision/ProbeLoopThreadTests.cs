@@ -3,11 +3,12 @@ using Pico.Gateway.Management.Supervision;
 namespace Pico.Gateway.Management.Tests.Supervision;
 
 /// <summary>
-/// The steady ticks on the system clock: one thread of the manager's own (never the pool's) runs every tick, sleeps in between,
-/// waits for a tick that awaits, ends when the lifetime is cancelled and fails with what a tick threw. Waits are on signals the
-/// ticks give, with a guard; the interval is a millisecond so nothing waits for wall-clock time.
+/// A probe loop on the system clock (the steady ticks, a starting run's probes): one thread of the manager's own (never the pool's)
+/// runs every step, sleeps in between, waits for a step that awaits, ends when a step says so or the lifetime is cancelled, and
+/// fails with what a step threw. Waits are on signals the steps give, with a guard; the interval is a millisecond so nothing waits
+/// for wall-clock time.
 /// </summary>
-public sealed class SteadyTickThreadTests
+public sealed class ProbeLoopThreadTests
 {
     private static readonly Func<TimeSpan> Quick = () => TimeSpan.FromMilliseconds(1);
 
@@ -18,7 +19,8 @@ public sealed class SteadyTickThreadTests
         var threads = new List<(int Id, string? Name, bool Pool)>();
         var three = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var ticks = SteadyTickThread.Run(
+        var ticks = ProbeLoopThread.Run(
+            "gateway ticks",
             _ =>
             {
                 lock (threads)
@@ -30,7 +32,7 @@ public sealed class SteadyTickThreadTests
                     }
                 }
 
-                return Task.CompletedTask;
+                return Task.FromResult(true);
             },
             Quick,
             lifetime.Token);
@@ -54,18 +56,19 @@ public sealed class SteadyTickThreadTests
         var secondStarted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var count = 0;
 
-        var ticks = SteadyTickThread.Run(
+        var ticks = ProbeLoopThread.Run(
+            "gateway ticks",
             _ =>
             {
                 if (Interlocked.Increment(ref count) == 1)
                 {
                     firstStarted.TrySetResult();
-                    return first.Task;
+                    return first.Task.ContinueWith(_ => true, TaskScheduler.Default);
                 }
 
                 // Whether the first tick had finished when the second began: it must have.
                 secondStarted.TrySetResult(first.Task.IsCompleted);
-                return Task.CompletedTask;
+                return Task.FromResult(true);
             },
             Quick,
             lifetime.Token);
@@ -84,7 +87,7 @@ public sealed class SteadyTickThreadTests
     {
         using var lifetime = new CancellationTokenSource();
 
-        var ticks = SteadyTickThread.Run(_ => throw new InvalidOperationException("broken tick"), Quick, lifetime.Token);
+        var ticks = ProbeLoopThread.Run("gateway ticks", _ => throw new InvalidOperationException("broken tick"), Quick, lifetime.Token);
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ticks.WaitAsync(TestTimeouts.Wait));
         Assert.Equal("broken tick", failure.Message);
@@ -96,11 +99,13 @@ public sealed class SteadyTickThreadTests
         using var lifetime = new CancellationTokenSource();
         var ticked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var ticks = SteadyTickThread.Run(
-            token =>
+        var ticks = ProbeLoopThread.Run(
+            "gateway ticks",
+            async token =>
             {
                 ticked.TrySetResult();
-                return Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, token);
+                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, token);
+                return true;
             },
             () => TimeSpan.FromDays(365),
             lifetime.Token);
@@ -109,5 +114,19 @@ public sealed class SteadyTickThreadTests
 
         await ticks.WaitAsync(TestTimeouts.Wait);
         Assert.True(ticks.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task A_step_that_returns_false_ends_the_loop_after_it_without_cancellation()
+    {
+        using var lifetime = new CancellationTokenSource();
+        var steps = 0;
+
+        var loop = ProbeLoopThread.Run("gateway startup probes", _ => Task.FromResult(Interlocked.Increment(ref steps) < 3), Quick, lifetime.Token);
+
+        await loop.WaitAsync(TestTimeouts.Wait);
+        Assert.True(loop.IsCompletedSuccessfully);
+        Assert.Equal(3, Volatile.Read(ref steps));
+        Assert.False(lifetime.IsCancellationRequested);
     }
 }
