@@ -151,6 +151,7 @@ internal sealed class GatewayManager : IGatewayManager
         await _runs.DiscardSpareAsync().ConfigureAwait(false);
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _monitor.ConfigureAwait(false);
+        _health.Dispose();
         _reattachment.Dispose();
         _state.Complete();
         _telemetry.Dispose();

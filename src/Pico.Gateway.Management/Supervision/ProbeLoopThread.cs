@@ -16,37 +16,39 @@ namespace Pico.Gateway.Management.Supervision;
 /// </remarks>
 internal static class ProbeLoopThread
 {
-    private const int StackBytes = 256 * 1024;
+    /// <summary>The stack of every probe loop's thread: a step is shallow, and a blocking probe reads into a small buffer.</summary>
+    public const int StackBytes = 256 * 1024;
 
     /// <summary>
-    /// Starts the thread, which runs <paramref name="step"/> at once and then after each <paramref name="interval"/> until a step
+    /// Starts a thread that runs <paramref name="step"/> at once and then after each <paramref name="interval"/> until a step
     /// returns false or <paramref name="cancellationToken"/> is cancelled; the task then ends, or faults with what a step threw.
     /// </summary>
     public static Task Run(string name, Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(
-            () =>
-            {
-                try
-                {
-                    Loop(step, interval, cancellationToken);
-                    done.TrySetResult();
-                }
-#pragma warning disable CA1031 // Whatever a step throws belongs to the task the caller awaits, as with the timer-driven loop.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    done.TrySetException(ex);
-                }
-            },
-            StackBytes)
+        var thread = new Thread(() => RunHere(done, step, interval, cancellationToken), StackBytes)
         {
             IsBackground = true,
             Name = name,
         };
         thread.UnsafeStart();
         return done.Task;
+    }
+
+    /// <summary>Runs the loop <see cref="Run"/> describes on the calling thread, and then completes <paramref name="done"/>.</summary>
+    public static void RunHere(TaskCompletionSource done, Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Loop(step, interval, cancellationToken);
+            done.TrySetResult();
+        }
+#pragma warning disable CA1031 // Whatever a step throws belongs to the task the caller awaits, as with the timer-driven loop.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            done.TrySetException(ex);
+        }
     }
 
     private static void Loop(Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken)

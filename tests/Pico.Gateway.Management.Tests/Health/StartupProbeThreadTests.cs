@@ -6,14 +6,15 @@ using Pico.Gateway.Management.Tests.Testing;
 namespace Pico.Gateway.Management.Tests.Health;
 
 /// <summary>
-/// On the system clock a starting run is probed from a thread of its own, never the pool's (so the default probe asks blocking over
-/// a kept loopback connection, and the waits between probes are exact rather than the runtime timers' 4 ms jiffies); the thread is
-/// gone once the run is healthy. A fake process layer, the real clock: the waits here are on events, not on time.
+/// On the system clock a starting run is probed from a thread kept for startup probes, never the pool's (so the default probe asks
+/// blocking over a kept loopback connection, and the waits between probes are exact rather than the runtime timers' 4 ms jiffies);
+/// the next start reuses it, and disposing the manager ends it. A fake process layer, the real clock: the waits here are on
+/// events, not on time.
 /// </summary>
 public sealed class StartupProbeThreadTests
 {
     [Fact]
-    public async Task Startup_probes_run_on_a_thread_of_their_own_that_ends_when_the_gateway_is_running()
+    public async Task Startup_probes_run_on_one_kept_thread_that_ends_with_the_manager()
     {
         var probe = new ThreadRecordingProbe(unansweredFirst: 3);
         var options = new GatewayOptions
@@ -22,7 +23,7 @@ public sealed class StartupProbeThreadTests
             RestartPolicy = GatewayRestartPolicy.Never,
             StartupProbeInterval = TimeSpan.FromMilliseconds(1),
         };
-        await using var manager = new GatewayManager(
+        var manager = new GatewayManager(
             Microsoft.Extensions.Options.Options.DefaultName,
             new FixedOptionsMonitor(options),
             new GatewayLogBuffer(options.LogCapacity),
@@ -35,14 +36,26 @@ public sealed class StartupProbeThreadTests
         using var recorder = new EventRecorder(manager);
         _ = manager.StartSupervisionAsync();
 
-        var started = await manager.StartAsync().WaitAsync(TestTimeouts.Wait);
-        await recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == started.ProcessId);
+        IReadOnlyList<(Thread Thread, bool Pool)> calls;
+        try
+        {
+            var first = await manager.StartAsync().WaitAsync(TestTimeouts.Wait);
+            await recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == first.ProcessId);
+            await (await manager.StopAsync()).Exited.WaitAsync(TestTimeouts.Wait);
+            var second = await manager.StartAsync().WaitAsync(TestTimeouts.Wait);
+            await recorder.WaitForAsync(e => e.Status == GatewayStatus.Running && e.ProcessId == second.ProcessId);
+            calls = probe.StartupCalls;
+        }
+        finally
+        {
+            await manager.DisposeAsync();
+        }
 
-        var calls = probe.StartupCalls;
-        Assert.Equal(4, calls.Count);
+        // Three refused, then healthy; then the second start is healthy at its first probe.
+        Assert.Equal(5, calls.Count);
         Assert.All(calls, call => Assert.Equal(("gateway startup probes", false), (call.Thread.Name, call.Pool)));
         Assert.Single(calls.Select(call => call.Thread).Distinct());
-        Assert.True(calls[0].Thread.Join(TestTimeouts.Wait), "the startup probe thread outlived the startup");
+        Assert.True(calls[0].Thread.Join(TestTimeouts.Wait), "the startup probe thread outlived the manager");
     }
 
     /// <summary>Unreachable for the first few startup probes, then healthy; records the thread of each startup probe.</summary>
