@@ -183,6 +183,7 @@ internal static class OursScenarios
         for (var i = 0; i < repetitions + 1; i++)
         {
             sink.Reset();
+            var gcs = GC.CollectionCount(0);
             var sequence = ours.Manager.Current.Sequence;
             var requested = Clock.Now();
             var started = await ours.Manager.StartAsync();
@@ -208,7 +209,7 @@ internal static class OursScenarios
             if (Environment.GetEnvironmentVariable("PICO_BENCH_FLOOD_EACH") == "1")
             {
                 // Every repetition, not only the median: on a shared machine the spread tells noise from a change.
-                Console.Error.WriteLine($"flood {i}: {(lines - 1) / ((sink.LastStamp - sink.FirstStamp) / 1e9):N0} lines/s, child writing {Clock.Ms(floodEnd - floodStart):0.0} ms");
+                Console.Error.WriteLine($"flood {i}: {(lines - 1) / ((sink.LastStamp - sink.FirstStamp) / 1e9):N0} lines/s, child writing {Clock.Ms(floodEnd - floodStart):0.0} ms, tail after its last write {Clock.Ms(sink.LastStamp - floodEnd):0.00} ms, first line after its first write {Clock.Ms(sink.FirstStamp - floodStart):0.00} ms, gen0 collections {GC.CollectionCount(0) - gcs}");
             }
 
             into["flood.endToEndRate"].Add(lines / ((sink.LastStamp - floodStart) / 1e9));
