@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Pico.Gateway.Management.Processes;
@@ -64,6 +65,27 @@ internal sealed class ReadCancellation
 
         // Without a wake pipe (fd -1) that entry is ignored; an interrupted sleep is only a shorter pause.
         return LibC.ppoll(entries, 2, &timeout, null) <= 0 || entries[0].ReturnedEvents == 0;
+    }
+
+    /// <summary>
+    /// Stays on the CPU for <paramref name="pause"/>, yielding it to any other thread that can run there, and returns true; returns
+    /// false as soon as it is cancelled. An intense flood's pause (<see cref="ReadCoalescing.Intense"/>): unlike <see cref="Pause"/>
+    /// it does not end at a hang-up, which it sees at most a pause later.
+    /// </summary>
+    public bool YieldPause(TimeSpan pause)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(pause.TotalSeconds * Stopwatch.Frequency);
+        while (!Volatile.Read(ref _cancelled))
+        {
+            if (Stopwatch.GetTimestamp() >= until)
+            {
+                return true;
+            }
+
+            _ = Thread.Yield();
+        }
+
+        return false;
     }
 
     /// <summary>Whether <paramref name="fd"/> can be read without blocking (data, or end of file), asked without waiting.</summary>

@@ -10,6 +10,12 @@ namespace Pico.Gateway.Management.Processes;
 /// What a pause can add to a line's latency is bounded: the line was written during the pause, so it waits at most
 /// <see cref="Pause"/> plus the kernel's timer slack (50 µs for a normal thread), i.e. about 150 µs.
 /// A full read never pauses: the gateway is ahead, and the reader reads again at once.
+/// <para>
+/// During an intense flood (<see cref="Intense"/>: the last pause let at least <see cref="IntenseBytesPerSecond"/> pile up) the
+/// pause is spent on the CPU, yielding it to any other runnable thread, rather than asleep: parking the reader's CPU and waking
+/// it thousands of times a second slowed the flooding gateway itself (its own writing time 153.6 ms asleep, 146.1 ms yielding,
+/// means of four A/B runs in docs/benchmarks.md). Below that rate a pause sleeps, so a busy but ordinary log costs no spinning.
+/// </para>
 /// </summary>
 internal sealed class ReadCoalescing
 {
@@ -19,7 +25,11 @@ internal sealed class ReadCoalescing
     /// <summary>Two small reads at most this far apart start a flood.</summary>
     public static readonly TimeSpan FloodGap = TimeSpan.FromMicroseconds(250);
 
+    /// <summary>The rate, read across a pause, from which a flood is intense (about 700,000 lines of a dozen bytes a second).</summary>
+    public const long IntenseBytesPerSecond = 8 * 1000 * 1000;
+
     private readonly long _floodGap;
+    private readonly long _timestampsPerSecond;
     private long _previousRead;
     private bool _hasPrevious;
     private bool _paused;
@@ -28,7 +38,11 @@ internal sealed class ReadCoalescing
     public ReadCoalescing(long timestampsPerSecond)
     {
         _floodGap = (long)(FloodGap.TotalSeconds * timestampsPerSecond);
+        _timestampsPerSecond = timestampsPerSecond;
     }
+
+    /// <summary>Gets whether the pause <see cref="PauseAfterRead"/> asked for is one of an intense flood, to be spent yielding rather than asleep.</summary>
+    public bool Intense { get; private set; }
 
     /// <summary>
     /// A read returned <paramref name="count"/> bytes (more than none) into a buffer of <paramref name="capacity"/> at
@@ -36,15 +50,20 @@ internal sealed class ReadCoalescing
     /// </summary>
     public bool PauseAfterRead(long now, int count, int capacity)
     {
-        var backToBack = _hasPrevious && now - _previousRead <= _floodGap;
+        var sincePrevious = now - _previousRead;
+        var backToBack = _hasPrevious && sincePrevious <= _floodGap;
+        var afterPause = _paused;
         _previousRead = now;
         _hasPrevious = true;
 
         // After a pause, data in the next read means the flood goes on, however long the pause took to end.
         _paused = count < capacity && (_paused || backToBack);
+
+        // What piled up during the pause just ended measures the flood: bytes over the time since the read before it.
+        Intense = _paused && afterPause && (long)count * _timestampsPerSecond >= IntenseBytesPerSecond * Math.Max(sincePrevious, 1);
         return _paused;
     }
 
     /// <summary>A read found nothing to read: the flood, if there was one, is over.</summary>
-    public void Drained() => _paused = false;
+    public void Drained() => _paused = Intense = false;
 }

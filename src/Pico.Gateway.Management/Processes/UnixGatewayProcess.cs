@@ -257,7 +257,7 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
                     // stays blocking and nothing is skipped: a pause only delays the next wait, which then finds the data at once.
                     if (OperatingSystem.IsLinux()
                         && coalescing.PauseAfterRead(now, (int)count, ReadChunkBytes)
-                        && cancellation.Pause(ReadCoalescing.Pause, fd))
+                        && (coalescing.Intense ? cancellation.YieldPause(ReadCoalescing.Pause) : cancellation.Pause(ReadCoalescing.Pause, fd)))
                     {
                         readable = ReadCancellation.IsReadableNow(fd);
                         if (!readable)

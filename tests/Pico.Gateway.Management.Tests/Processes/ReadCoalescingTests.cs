@@ -104,4 +104,40 @@ public sealed class ReadCoalescingTests
         Assert.True(ReadCoalescing.Pause + TimeSpan.FromMicroseconds(50) <= TimeSpan.FromMicroseconds(150));
         Assert.True(ReadCoalescing.FloodGap > ReadCoalescing.Pause);
     }
+
+    [Fact]
+    public void A_pause_that_let_an_intense_flood_pile_up_makes_the_next_pause_a_yielding_one_and_a_slower_flood_sleeps_again()
+    {
+        // 1 byte per microsecond is 1,000,000 bytes a second: the intense rate is that many bytes per microsecond.
+        var intense = ReadCoalescing.IntenseBytesPerSecond / 1_000_000;
+        _ = _coalescing.PauseAfterRead(1_000, 12, Capacity);
+        Assert.True(_coalescing.PauseAfterRead(1_010, 12, Capacity));
+        Assert.False(_coalescing.Intense); // two lines back to back: a flood, not yet an intense one
+
+        Assert.True(_coalescing.PauseAfterRead(1_110, (int)(100 * intense), Capacity));
+        Assert.True(_coalescing.Intense);
+        Assert.True(_coalescing.PauseAfterRead(1_210, (int)(100 * intense), Capacity));
+        Assert.True(_coalescing.Intense);
+
+        Assert.True(_coalescing.PauseAfterRead(1_310, (int)(100 * intense) - 1, Capacity));
+        Assert.False(_coalescing.Intense);
+    }
+
+    [Fact]
+    public void An_intense_flood_that_drains_or_fills_the_buffer_asks_for_no_yielding_pause()
+    {
+        var intense = ReadCoalescing.IntenseBytesPerSecond / 1_000_000;
+        _ = _coalescing.PauseAfterRead(1_000, 12, Capacity);
+        _ = _coalescing.PauseAfterRead(1_010, 12, Capacity);
+        _ = _coalescing.PauseAfterRead(1_110, (int)(100 * intense), Capacity);
+
+        _coalescing.Drained();
+        Assert.False(_coalescing.Intense);
+
+        _ = _coalescing.PauseAfterRead(2_000, 12, Capacity);
+        _ = _coalescing.PauseAfterRead(2_010, 12, Capacity);
+        _ = _coalescing.PauseAfterRead(2_110, (int)(100 * intense), Capacity);
+        Assert.False(_coalescing.PauseAfterRead(2_120, Capacity, Capacity));
+        Assert.False(_coalescing.Intense);
+    }
 }
