@@ -85,9 +85,9 @@ public sealed class GatewayOptions
     /// <summary>
     /// Gets or sets the first wait between a starting gateway's probes; later waits are an eighth of the time it has spent
     /// starting, up to <see cref="HealthCheckInterval"/>, until it answers healthy. Around the time the previous spawn took to
-    /// answer (from half to three halves of it) the gateway is probed densely instead: about 32 probes, at least a millisecond
-    /// apart, so a gateway that starts as fast as last time, or a crash restart that starts faster or slower, is seen within a
-    /// 32nd of that time after it answers (a millisecond for a gateway that starts in under 64 ms).
+    /// answer (from half to three halves of it) the gateway is probed densely instead: a 32nd of that window apart, at least a
+    /// millisecond (fewer than 64 probes), so a gateway that starts as fast as last time, or a crash restart that starts faster or
+    /// slower, is seen within a 32nd of that time after it answers (a millisecond for a gateway that starts in under 64 ms).
     /// </summary>
     /// <value>The default value is 5 milliseconds, so <see cref="GatewayStatus.Running"/> follows a quick gateway's first healthy answer closely.</value>
     public TimeSpan StartupProbeInterval { get; set; } = TimeSpan.FromMilliseconds(5);

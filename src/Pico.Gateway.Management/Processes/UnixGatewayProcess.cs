@@ -253,8 +253,9 @@ internal sealed unsafe class UnixGatewayProcess : IGatewayProcess
                     queue.Deliver(chunk, (int)count);
 
                     // A flood of small writes would wake this thread once per line, and each wake-up costs the gateway inside its write:
-                    // the reader sleeps a little first, so the lines written meanwhile are taken in one read (ReadCoalescing). The pipe
-                    // stays blocking and nothing is skipped: a pause only delays the next wait, which then finds the data at once.
+                    // the reader pauses a little first (asleep, or yielding the CPU in an intense flood), so the lines written meanwhile
+                    // are taken in one read (ReadCoalescing). The pipe stays blocking and nothing is skipped: a pause only delays the next
+                    // wait, which then finds the data at once.
                     if (OperatingSystem.IsLinux()
                         && coalescing.PauseAfterRead(now, (int)count, ReadChunkBytes)
                         && (coalescing.Intense ? cancellation.YieldPause(ReadCoalescing.Pause) : cancellation.Pause(ReadCoalescing.Pause, fd)))

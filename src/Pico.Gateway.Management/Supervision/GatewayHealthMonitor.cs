@@ -214,7 +214,7 @@ internal sealed class GatewayHealthMonitor(
     /// Probes a starting run until it is healthy: every <see cref="GatewayOptions.StartupProbeInterval"/> at first, then an eighth of
     /// the time spent starting so far, up to <see cref="GatewayOptions.HealthCheckInterval"/>; around the moment the previous spawned
     /// run first answered, densely (<see cref="StartupProbeSchedule.NextDelay"/>). A fast gateway is seen at once (the wait adds at most an eighth to
-    /// its startup, and about a millisecond when it starts as fast as last time), and a slow one is not asked thousands of times
+    /// its startup, and a 32nd of the last start's time, at least a millisecond, when it starts about as fast as last time), and a slow one is not asked thousands of times
     /// (about 80 probes in 15 s). Each outcome is published in words when it changes; an answer that can never become healthy ends the
     /// startup at once. On the system clock the probes run off the caller's path, on a thread kept for them
     /// (<see cref="ParkedProbeLoopThread"/>) whose waits are as short as the schedule says, where the runtime's timers would stretch

@@ -142,19 +142,26 @@ internal sealed class GatewayManager : IGatewayManager
             return;
         }
 
-        using (await _operations.EnterAsync(CancellationToken.None).ConfigureAwait(false))
+        try
         {
-            await (await BeginStopAsync(hostExit: true).ConfigureAwait(false)).Exited.ConfigureAwait(false);
-        }
+            using (await _operations.EnterAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                await (await BeginStopAsync(hostExit: true).ConfigureAwait(false)).Exited.ConfigureAwait(false);
+            }
 
-        // A crash restart that was due when the host stopped leaves its spare behind: nothing spawned outlives disposal.
-        await _runs.DiscardSpareAsync().ConfigureAwait(false);
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        await _monitor.ConfigureAwait(false);
-        _health.Dispose();
-        _reattachment.Dispose();
-        _state.Complete();
-        _telemetry.Dispose();
+            // A crash restart that was due when the host stopped leaves its spare behind: nothing spawned outlives disposal.
+            await _runs.DiscardSpareAsync().ConfigureAwait(false);
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            await _monitor.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever failed above, the thread kept for startup probes and the pid file's lock are not left behind.
+            _health.Dispose();
+            _reattachment.Dispose();
+            _state.Complete();
+            _telemetry.Dispose();
+        }
     }
 
     /// <summary>

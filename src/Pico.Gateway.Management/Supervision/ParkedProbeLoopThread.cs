@@ -11,7 +11,7 @@ internal sealed class ParkedProbeLoopThread(string name) : IDisposable
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _handedOver = new(0);
     private Thread? _thread;
-    private Action? _next;
+    private HandedLoop? _next;
     private bool _busy;
     private bool _disposed;
 
@@ -27,7 +27,7 @@ internal sealed class ParkedProbeLoopThread(string name) : IDisposable
             }
 
             _busy = true;
-            _next = () => ProbeLoopThread.RunHere(done, step, interval, cancellationToken);
+            _next = new HandedLoop(done, step, interval, cancellationToken);
             if (_thread is null)
             {
                 _thread = new Thread(Park, ProbeLoopThread.StackBytes) { IsBackground = true, Name = name };
@@ -55,21 +55,28 @@ internal sealed class ParkedProbeLoopThread(string name) : IDisposable
         while (true)
         {
             _handedOver.Wait();
-            Action? loop;
+            HandedLoop loop;
             lock (_gate)
             {
-                (loop, _next) = (_next, null);
-                if (loop is null)
+                if (_next is not { } next)
                 {
                     return; // disposed
                 }
+
+                (loop, _next) = (next, null);
             }
 
-            loop();
+            var failure = ProbeLoopThread.RunLoop(loop.Step, loop.Interval, loop.Token);
+
+            // Free before the loop is reported over: whoever awaited it and hands the next loop over at once finds this thread.
             lock (_gate)
             {
                 _busy = false;
             }
+
+            ProbeLoopThread.Complete(loop.Done, failure);
         }
     }
+
+    private readonly record struct HandedLoop(TaskCompletionSource Done, Func<CancellationToken, Task<bool>> Step, Func<TimeSpan> Interval, CancellationToken Token);
 }

@@ -36,18 +36,35 @@ internal static class ProbeLoopThread
     }
 
     /// <summary>Runs the loop <see cref="Run"/> describes on the calling thread, and then completes <paramref name="done"/>.</summary>
-    public static void RunHere(TaskCompletionSource done, Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken)
+    public static void RunHere(TaskCompletionSource done, Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken) =>
+        Complete(done, RunLoop(step, interval, cancellationToken));
+
+    /// <summary>Runs the loop <see cref="Run"/> describes on the calling thread: null when it ended, or what a step threw.</summary>
+    public static Exception? RunLoop(Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken)
     {
         try
         {
             Loop(step, interval, cancellationToken);
-            done.TrySetResult();
+            return null;
         }
 #pragma warning disable CA1031 // Whatever a step throws belongs to the task the caller awaits, as with the timer-driven loop.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            done.TrySetException(ex);
+            return ex;
+        }
+    }
+
+    /// <summary>Completes <paramref name="done"/> as a loop that ended, or that failed with <paramref name="failure"/>.</summary>
+    public static void Complete(TaskCompletionSource done, Exception? failure)
+    {
+        if (failure is null)
+        {
+            done.TrySetResult();
+        }
+        else
+        {
+            done.TrySetException(failure);
         }
     }
 

@@ -6,14 +6,17 @@ namespace Pico.Gateway.Management.Supervision;
 /// </summary>
 internal static class StartupProbeSchedule
 {
-    // About this many probes in the window around the moment the last spawned run first answered (its startup time learned).
+    // The window around the moment the last spawned run first answered (its startup time learned) is probed this many times
+    // over, give or take the rounding to whole milliseconds: fewer than twice as many (a window under 64 ms is probed every
+    // millisecond), and fewer in a window under 32 ms.
     private const int WindowProbes = 32;
 
     /// <summary>
     /// The wait before the next startup probe, <paramref name="elapsed"/> after the spawn: an eighth of it, within the two intervals.
     /// When the last spawned run took <paramref name="expected"/> to answer, the window from half to three halves of it is
-    /// probed densely instead: about <see cref="WindowProbes"/> probes (their spacing rounded down to whole milliseconds, and at least
-    /// one), never further apart than the curve would be; a wait that would jump into the window ends at its start.
+    /// probed densely instead: a <see cref="WindowProbes"/>th of the window apart, rounded down to whole milliseconds and at least
+    /// one (so fewer than 64 probes), never further apart than the curve would be; a wait that would jump into the window ends at
+    /// its start.
     /// </summary>
     public static TimeSpan NextDelay(TimeSpan elapsed, GatewayOptions options, TimeSpan? expected = null)
     {

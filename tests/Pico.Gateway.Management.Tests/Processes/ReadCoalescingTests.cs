@@ -140,4 +140,33 @@ public sealed class ReadCoalescingTests
         Assert.False(_coalescing.PauseAfterRead(2_120, Capacity, Capacity));
         Assert.False(_coalescing.Intense);
     }
+
+    [Fact]
+    public void A_flood_yields_for_at_most_the_limit_then_sleeps_its_pauses_until_it_drains()
+    {
+        var intense = (int)(100 * (ReadCoalescing.IntenseBytesPerSecond / 1_000_000));
+        var limit = (long)ReadCoalescing.IntenseLimit.TotalMicroseconds;
+        _ = _coalescing.PauseAfterRead(1_000, 12, Capacity);
+        _ = _coalescing.PauseAfterRead(1_010, 12, Capacity);
+        Assert.True(_coalescing.PauseAfterRead(1_110, intense, Capacity));
+        Assert.True(_coalescing.Intense); // the first intense pause, at 1,110 µs
+
+        var now = 1_110L;
+        while (now + 100 <= 1_110 + limit)
+        {
+            now += 100;
+            Assert.True(_coalescing.PauseAfterRead(now, intense, Capacity));
+            Assert.True(_coalescing.Intense);
+        }
+
+        Assert.True(_coalescing.PauseAfterRead(now + 100, intense, Capacity));
+        Assert.False(_coalescing.Intense); // past the limit: still a flood, its pauses asleep
+
+        // The pipe found empty ends the flood; the next one has a budget of its own.
+        _coalescing.Drained();
+        _ = _coalescing.PauseAfterRead(now + 10_000, 12, Capacity);
+        _ = _coalescing.PauseAfterRead(now + 10_010, 12, Capacity);
+        Assert.True(_coalescing.PauseAfterRead(now + 10_110, intense, Capacity));
+        Assert.True(_coalescing.Intense);
+    }
 }

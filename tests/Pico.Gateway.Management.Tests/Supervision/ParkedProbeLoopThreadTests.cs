@@ -65,14 +65,23 @@ public sealed class ParkedProbeLoopThreadTests
     public async Task A_loop_that_throws_faults_its_task_and_the_kept_thread_runs_the_next()
     {
         using var kept = new ParkedProbeLoopThread("gateway startup probes");
-        var ran = false;
+        Thread? brokenOn = null;
+        Thread? nextOn = null;
 
-        var broken = kept.Run(_ => throw new InvalidOperationException("broken probe"), Quick, CancellationToken.None);
+        var broken = kept.Run(
+            _ =>
+            {
+                brokenOn = Thread.CurrentThread;
+                throw new InvalidOperationException("broken probe");
+            },
+            Quick,
+            CancellationToken.None);
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.WaitAsync(TestTimeouts.Wait));
-        await kept.Run(_ => Once(() => ran = true), Quick, CancellationToken.None).WaitAsync(TestTimeouts.Wait);
+        await kept.Run(_ => Once(() => nextOn = Thread.CurrentThread), Quick, CancellationToken.None).WaitAsync(TestTimeouts.Wait);
 
         Assert.Equal("broken probe", failure.Message);
-        Assert.True(ran);
+        Assert.NotNull(brokenOn);
+        Assert.Same(brokenOn, nextOn);
     }
 
     // A step that records, then ends its loop.
