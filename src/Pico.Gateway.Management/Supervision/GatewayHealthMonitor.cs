@@ -18,14 +18,14 @@ internal sealed class GatewayHealthMonitor(
     private readonly SemaphoreSlim _probeGate = new(1, 1);
     private readonly IPortListeners _listeners = listeners ?? ProcPortListeners.Instance;
     private readonly GatewayWatchdog _watchdog = new(state, time, logger);
-    private readonly ParkedProbeLoopThread _startupProbes = new("gateway startup probes");
+    private readonly ProbeLoops _loops = new(time);
 
     // How long the last spawned run took to its first healthy answer (ticks; 0 before any): the next one likely takes as long.
     private long _lastStartupTicks;
 
     /// <summary>Ends the thread kept for startup probes. The probe gate is left to the collector: a startup probe may still be
     /// leaving it, and a <see cref="SemaphoreSlim"/> whose wait handle was never asked for holds nothing else.</summary>
-    public void Dispose() => _startupProbes.Dispose();
+    public void Dispose() => _loops.Dispose();
 
     /// <summary>The pushed readiness source a run of <paramref name="options"/> needs, created before its spawn; null when it is polled.</summary>
     public static IReadinessSource? CreateSignals(GatewayOptions options, ILogger logger) => options.Readiness.Mode switch
@@ -98,8 +98,8 @@ internal sealed class GatewayHealthMonitor(
 
     /// <summary>
     /// Runs <paramref name="tick"/> now and then every health-check interval until <paramref name="cancellationToken"/> ends it
-    /// (on the system clock a thread of their own, <see cref="ProbeLoopThread"/>: an idle supervisor then wakes one thread per
-    /// tick, not the timer thread and the thread pool's workers).
+    /// (on the system clock a thread of their own, <see cref="ProbeLoops"/>: an idle supervisor then wakes one thread per tick,
+    /// not the timer thread and the thread pool's workers).
     /// </summary>
     public Task RunTicksAsync(Func<CancellationToken, Task> tick, Func<TimeSpan> interval, CancellationToken cancellationToken)
     {
@@ -108,30 +108,7 @@ internal sealed class GatewayHealthMonitor(
             await tick(token).ConfigureAwait(false);
             return true;
         };
-        return OnSystemClock
-            ? ProbeLoopThread.Run("gateway ticks", step, interval, cancellationToken)
-            : RunLoopOnTimersAsync(step, interval, cancellationToken);
-    }
-
-    /// <summary>
-    /// Whether probe loops run on threads of their own that sleep precisely between steps (<see cref="ProbeLoopThread"/>), as on
-    /// the system clock; any other clock (a test's) drives them through its timers (<see cref="RunLoopOnTimersAsync"/>).
-    /// </summary>
-    private bool OnSystemClock => ReferenceEquals(time, TimeProvider.System);
-
-    /// <summary>Runs <paramref name="step"/> now and then after each <paramref name="interval"/> until it returns false or <paramref name="cancellationToken"/> ends it.</summary>
-    private async Task RunLoopOnTimersAsync(Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (await step(cancellationToken).ConfigureAwait(false))
-            {
-                await Task.Delay(interval(), time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
+        return _loops.RunSteady(step, interval, cancellationToken);
     }
 
     /// <summary>One steady tick: probes a live, unstopped gateway that is running (or in error, to see it recover).</summary>
@@ -216,9 +193,8 @@ internal sealed class GatewayHealthMonitor(
     /// run first answered, densely (<see cref="StartupProbeSchedule.NextDelay"/>). A fast gateway is seen at once (the wait adds at most an eighth to
     /// its startup, and a 32nd of the last start's time, at least a millisecond, when it starts about as fast as last time), and a slow one is not asked thousands of times
     /// (about 80 probes in 15 s). Each outcome is published in words when it changes; an answer that can never become healthy ends the
-    /// startup at once. On the system clock the probes run off the caller's path, on a thread kept for them
-    /// (<see cref="ParkedProbeLoopThread"/>) whose waits are as short as the schedule says, where the runtime's timers would stretch
-    /// a millisecond to a jiffy.
+    /// startup at once. On the system clock the probes run off the caller's path, on a thread kept for them (<see cref="ProbeLoops"/>)
+    /// whose waits are as short as the schedule says, where the runtime's timers would stretch a millisecond to a jiffy.
     /// </summary>
     private void ProbeUntilHealthy(ProcessRun run)
     {
@@ -227,9 +203,7 @@ internal sealed class GatewayHealthMonitor(
         TimeSpan? expected = lastStartup > 0 ? TimeSpan.FromTicks(lastStartup) : null;
         Func<CancellationToken, Task<bool>> step = cancellationToken => ProbeStartupOnceAsync(run, started, cancellationToken);
         Func<TimeSpan> interval = () => StartupProbeSchedule.NextDelay(time.GetElapsedTime(started), run.Options, expected);
-        _ = OnSystemClock
-            ? _startupProbes.Run(step, interval, run.Cancellation.Token)
-            : RunLoopOnTimersAsync(step, interval, run.Cancellation.Token);
+        _ = _loops.RunStartup(step, interval, run.Cancellation.Token);
     }
 
     /// <summary>One startup probe of <paramref name="run"/>, spawned at <paramref name="started"/>; false once its startup is over.</summary>

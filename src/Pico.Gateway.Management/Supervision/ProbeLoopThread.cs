@@ -26,7 +26,7 @@ internal static class ProbeLoopThread
     public static Task Run(string name, Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() => RunHere(done, step, interval, cancellationToken), StackBytes)
+        var thread = new Thread(() => Complete(done, RunLoop(step, interval, cancellationToken)), StackBytes)
         {
             IsBackground = true,
             Name = name,
@@ -34,10 +34,6 @@ internal static class ProbeLoopThread
         thread.UnsafeStart();
         return done.Task;
     }
-
-    /// <summary>Runs the loop <see cref="Run"/> describes on the calling thread, and then completes <paramref name="done"/>.</summary>
-    public static void RunHere(TaskCompletionSource done, Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken) =>
-        Complete(done, RunLoop(step, interval, cancellationToken));
 
     /// <summary>Runs the loop <see cref="Run"/> describes on the calling thread: null when it ended, or what a step threw.</summary>
     public static Exception? RunLoop(Func<CancellationToken, Task<bool>> step, Func<TimeSpan> interval, CancellationToken cancellationToken)
